@@ -1,0 +1,90 @@
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { JwksDiskCache, OidcKeyStore, RemoteJwks, StaticKeyStore } from "../adapters/jwks.js";
+import type { KeyStore } from "../core/keys.js";
+import type { ProviderId } from "../core/provider-id.js";
+import { configError, usageError } from "../errors.js";
+import { MONEYKIT_DEFAULT_API_URL } from "../providers/moneykit/info.js";
+import { PPS_JWKS_TTL_MS } from "../providers/pps/info.js";
+import type { VerifyOptions } from "../providers/types.js";
+import { resolveSecrets, SECRET_ENV, type SecretFlags } from "./secrets.js";
+import { parseTrustedIssuers } from "./trusted-issuers.js";
+
+export interface KeyFlags extends SecretFlags {
+  readonly jwksFile?: string;
+  readonly jwksUrl?: string;
+}
+
+export interface SetupContext {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  readonly fetch: typeof fetch;
+  now(): Date;
+}
+
+const DAY_MS = 86_400_000;
+const FIVE_MIN_MS = 300_000;
+
+function staticKeys(path: string, cwd: string): KeyStore {
+  let jwks: unknown;
+  try {
+    jwks = JSON.parse(readFileSync(resolve(cwd, path), "utf8"));
+  } catch (error) {
+    throw usageError(
+      `--jwks-file ${path}: ${(error as Error).message}`,
+      'give a JSON Web Key Set file ({"keys":[…]})',
+    );
+  }
+  return new StaticKeyStore(jwks, path);
+}
+
+/**
+ * Everything but the judging time that `provider.verify` needs, from flags and environment.
+ * Throws a config error (exit 3) naming the variable to set when a secret or issuer list is missing.
+ */
+export function verifyOptionsFor(
+  provider: ProviderId,
+  flags: KeyFlags,
+  ctx: SetupContext,
+): Omit<VerifyOptions, "at"> {
+  const remote = {
+    fetch: ctx.fetch,
+    now: () => ctx.now(),
+    cache: new JwksDiskCache(join(ctx.cwd, ".whtool", "jwks-cache.json")),
+  };
+  switch (provider) {
+    case "moneykit": {
+      if (flags.jwksFile !== undefined) return { secrets: [], keys: staticKeys(flags.jwksFile, ctx.cwd) };
+      const base = (ctx.env.MONEYKIT_API_URL || MONEYKIT_DEFAULT_API_URL).replace(/\/+$/, "");
+      const url = flags.jwksUrl ?? `${base}/.well-known/jwks.json`;
+      return {
+        secrets: [],
+        keys: new RemoteJwks(url, { ...remote, maxAgeMs: DAY_MS, refetchIntervalMs: FIVE_MIN_MS }),
+      };
+    }
+    case "pps": {
+      const trustedIssuers = parseTrustedIssuers(ctx.env.PPS_TRUSTED_ISSUERS);
+      if (trustedIssuers.length === 0)
+        throw configError(
+          "no trusted issuers for pps",
+          "set PPS_TRUSTED_ISSUERS, e.g. PPS_TRUSTED_ISSUERS=https://securetoken.google.com/my-project=my-project",
+        );
+      const timing = { ...remote, maxAgeMs: PPS_JWKS_TTL_MS, refetchIntervalMs: FIVE_MIN_MS };
+      const jwksUrl = flags.jwksUrl ?? (ctx.env.PPS_JWKS_URL || undefined);
+      const keys =
+        flags.jwksFile !== undefined
+          ? staticKeys(flags.jwksFile, ctx.cwd)
+          : new OidcKeyStore(jwksUrl === undefined ? timing : { ...timing, jwksUrl });
+      return { secrets: [], keys, trustedIssuers };
+    }
+    default: {
+      const secrets = resolveSecrets(provider, flags, ctx.env);
+      if (secrets.length === 0)
+        throw configError(
+          `no secret for ${provider}`,
+          `set ${SECRET_ENV[provider]} (in the environment or .env) or pass --secret / --secret-env`,
+        );
+      return { secrets };
+    }
+  }
+}

@@ -1,0 +1,117 @@
+import type { Delivery, HeaderPair } from "./delivery.js";
+
+/** One line of the capture file (SPEC "Capture file"). */
+export interface CaptureRecord {
+  readonly v: 1;
+  readonly id: string;
+  readonly receivedAt: string;
+  readonly method: string;
+  readonly path: string;
+  readonly remote: string | null;
+  readonly headers: readonly HeaderPair[];
+  readonly bodyBase64: string;
+  readonly provider: string | null;
+  readonly verdict: unknown;
+  readonly response: { readonly status: number } | null;
+  /** Anything else a writer recorded (forward result, oversize note…), kept as is. */
+  readonly [extra: string]: unknown;
+}
+
+export interface ParsedCapture {
+  readonly records: readonly CaptureRecord[];
+  readonly warnings: readonly string[];
+}
+
+export function toDelivery(record: CaptureRecord): Delivery {
+  const delivery: Delivery = {
+    id: record.id,
+    method: record.method,
+    path: record.path,
+    headers: record.headers,
+    body: Buffer.from(record.bodyBase64, "base64"),
+    receivedAt: new Date(record.receivedAt),
+  };
+  return record.remote === null ? delivery : { ...delivery, remote: record.remote };
+}
+
+export function toRecord(
+  delivery: Delivery,
+  fields: {
+    provider: string | null;
+    verdict: unknown;
+    response: { status: number } | null;
+    [extra: string]: unknown;
+  },
+): CaptureRecord {
+  return {
+    v: 1,
+    id: delivery.id,
+    receivedAt: delivery.receivedAt.toISOString(),
+    method: delivery.method,
+    path: delivery.path,
+    remote: delivery.remote ?? null,
+    headers: delivery.headers,
+    bodyBase64: Buffer.from(
+      delivery.body.buffer,
+      delivery.body.byteOffset,
+      delivery.body.byteLength,
+    ).toString("base64"),
+    ...fields,
+  };
+}
+
+export function serialiseRecord(record: CaptureRecord): string {
+  return `${JSON.stringify(record)}\n`;
+}
+
+/** Why a parsed line is not a capture record, or undefined when it is one. */
+function invalidRecord(value: unknown): string | undefined {
+  if (typeof value !== "object" || value === null) return "not a JSON object";
+  const r = value as Record<string, unknown>;
+  if (r.v !== 1) return `unsupported version ${JSON.stringify(r.v)} (this whtool reads v 1)`;
+  if (typeof r.id !== "string" || r.id === "") return "no id";
+  if (typeof r.receivedAt !== "string" || Number.isNaN(Date.parse(r.receivedAt)))
+    return "no valid receivedAt";
+  if (typeof r.method !== "string" || typeof r.path !== "string") return "no method or path";
+  const pairs = r.headers;
+  if (
+    !Array.isArray(pairs) ||
+    !pairs.every((h) => Array.isArray(h) && h.length === 2 && h.every((x) => typeof x === "string"))
+  )
+    return "headers are not [name, value] pairs";
+  if (typeof r.bodyBase64 !== "string" || !/^[A-Za-z0-9+/]*={0,2}$/.test(r.bodyBase64))
+    return "bodyBase64 is not base64";
+  return undefined;
+}
+
+/**
+ * Reads capture JSONL. A last line without a newline that does not parse is a write cut short
+ * by a crash: it is skipped with a warning. Any other bad line is skipped with a warning naming it;
+ * every good line is kept.
+ */
+export function parseCaptureText(text: string, source: string): ParsedCapture {
+  const records: CaptureRecord[] = [];
+  const warnings: string[] = [];
+  const lines = text.split("\n");
+  const endsClean = text.endsWith("\n") || text === "";
+  for (const [index, raw] of lines.entries()) {
+    const line = raw.replace(/\r$/, "");
+    if (line.trim() === "") continue;
+    const isLast = index === lines.length - 1;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      warnings.push(
+        isLast && !endsClean
+          ? `${source}: last line is truncated (${line.length} chars, no newline; a write was cut short): skipped`
+          : `${source}:${index + 1}: not JSON: skipped`,
+      );
+      continue;
+    }
+    const problem = invalidRecord(value);
+    if (problem) warnings.push(`${source}:${index + 1}: not a capture record (${problem}): skipped`);
+    else records.push(value as CaptureRecord);
+  }
+  return { records, warnings };
+}

@@ -1,0 +1,53 @@
+import { preview } from "../core/bytes.js";
+import { type Delivery, headerValue } from "../core/delivery.js";
+import { describeMatch, findHmacMatch } from "../core/hmac-match.js";
+import type { Verdict, VerdictBuilder } from "../core/verdict.js";
+
+/** How one HMAC provider carries its signature. */
+export interface HmacScheme {
+  readonly header: string;
+  /** Human description of the expected header value. */
+  readonly format: string;
+  /** The digest bytes, or undefined when the value is malformed. */
+  parse(value: string): Uint8Array | undefined;
+  /** Whether the provider's own sample code signs JSON.stringify(parsed body). */
+  readonly compactFallback: boolean;
+  /** What to do when no secret is configured. */
+  readonly secretHint: string;
+}
+
+/**
+ * The two steps every HMAC provider shares: `signature-header` and `signature`.
+ * Returns the failed verdict, or undefined when both passed (the builder then holds them).
+ */
+export function checkHmac(
+  v: VerdictBuilder,
+  delivery: Delivery,
+  secrets: readonly string[],
+  scheme: HmacScheme,
+): Verdict | undefined {
+  const value = headerValue(delivery.headers, scheme.header);
+  if (value === undefined) return v.fail("signature-header", "missing_header", `no ${scheme.header} header`);
+  const presented = scheme.parse(value.trim());
+  if (!presented)
+    return v.fail(
+      "signature-header",
+      "malformed_header",
+      `expected ${scheme.format}, got "${preview(value)}"`,
+    );
+  v.pass("signature-header", scheme.format);
+
+  if (secrets.length === 0) return v.fail("signature", "no_secret", `no secret: ${scheme.secretHint}`);
+  const match = findHmacMatch(delivery.body, presented, secrets, scheme.compactFallback);
+  if (!match) {
+    const tried = scheme.compactFallback ? "raw body (nor its compact re-serialisation)" : "raw body";
+    return v.fail(
+      "signature",
+      "signature_mismatch",
+      `hmac-sha256 of the ${tried} matches none of the ${secrets.length} secret(s) given`,
+    );
+  }
+  v.meta.signedForm = match.form;
+  v.pass("signature", describeMatch(match, secrets.length));
+  return undefined;
+}
