@@ -1,0 +1,85 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { parseCaptureText, serialiseRecord, toDelivery, toRecord } from "../../src/core/capture-format.js";
+import { makeDelivery } from "../helpers/deliveries.js";
+
+const bytes = Buffer.from([0x00, 0xff, 0x7b, 0x22, 0x0a, 0x0d]);
+const delivery = {
+  ...makeDelivery(
+    [
+      ["Content-Type", "application/json"],
+      ["X-Dup", "1"],
+      ["x-dup", "2"],
+    ],
+    bytes,
+  ),
+  remote: "127.0.0.1",
+};
+const line = serialiseRecord(
+  toRecord(delivery, { provider: "dfns", verdict: null, response: { status: 200 } }),
+);
+
+describe("capture format", () => {
+  it("round-trips exact bytes and every header in order, repeated names included", () => {
+    const { records, warnings } = parseCaptureText(line, "t");
+    assert.deepEqual(warnings, []);
+    const back = toDelivery(records[0] as NonNullable<(typeof records)[0]>);
+    assert.deepEqual(Buffer.from(back.body), bytes);
+    assert.deepEqual(back.headers, delivery.headers);
+    assert.equal(back.receivedAt.toISOString(), delivery.receivedAt.toISOString());
+    assert.equal(back.remote, "127.0.0.1");
+  });
+
+  it("writes the SPEC's field names", () => {
+    const record = JSON.parse(line) as Record<string, unknown>;
+    for (const key of [
+      "v",
+      "id",
+      "receivedAt",
+      "method",
+      "path",
+      "remote",
+      "headers",
+      "bodyBase64",
+      "provider",
+      "verdict",
+      "response",
+    ])
+      assert.ok(key in record, key);
+    assert.equal(record.v, 1);
+  });
+
+  it("skips a truncated last line with a warning and keeps every other line", () => {
+    const text = line + line + line.slice(0, 40);
+    const { records, warnings } = parseCaptureText(text, "cap.jsonl");
+    assert.equal(records.length, 2);
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0] ?? "", /last line is truncated/);
+  });
+
+  it("names a corrupt line in the middle and keeps the lines around it", () => {
+    const text = `${line}{"v":1,"garbage\n${line}`;
+    const { records, warnings } = parseCaptureText(text, "cap.jsonl");
+    assert.equal(records.length, 2);
+    assert.match(warnings[0] ?? "", /cap\.jsonl:2: not JSON/);
+  });
+
+  it("rejects records that are JSON but not captures, saying why", () => {
+    const bad = [
+      '{"v":2,"id":"a"}',
+      '{"v":1,"id":"a","receivedAt":"2026-01-01T00:00:00Z","method":"POST","path":"/","headers":[["a"]],"bodyBase64":""}',
+      '{"v":1,"id":"a","receivedAt":"yesterday","method":"POST","path":"/","headers":[],"bodyBase64":""}',
+      '{"v":1,"id":"a","receivedAt":"2026-01-01T00:00:00Z","method":"POST","path":"/","headers":[],"bodyBase64":"$$"}',
+      "[]",
+    ];
+    const { records, warnings } = parseCaptureText(`${bad.join("\n")}\n`, "f");
+    assert.equal(records.length, 0);
+    assert.equal(warnings.length, bad.length);
+    assert.match(warnings[0] ?? "", /unsupported version/);
+  });
+
+  it("reads an empty file as no records and no warnings; tolerates CRLF", () => {
+    assert.deepEqual(parseCaptureText("", "f"), { records: [], warnings: [] });
+    assert.equal(parseCaptureText(line.replace("\n", "\r\n"), "f").records.length, 1);
+  });
+});

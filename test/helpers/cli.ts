@@ -1,0 +1,71 @@
+import { spawn } from "node:child_process";
+import { PassThrough } from "node:stream";
+import { fileURLToPath } from "node:url";
+import type { Context } from "../../src/context.js";
+import { run } from "../../src/main.js";
+
+export interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** stdout parsed as NDJSON. */
+  readonly lines: Record<string, unknown>[];
+}
+
+function parseLines(stdout: string): Record<string, unknown>[] {
+  return stdout
+    .split("\n")
+    .filter((line) => line.trim().startsWith("{"))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+/** Runs whtool in-process through run(argv, ctx) with captured output and a given env/cwd. */
+export async function runCli(
+  argv: string[],
+  options: {
+    env?: Record<string, string>;
+    cwd?: string;
+    stdin?: string | Buffer;
+    fetch?: typeof fetch;
+    now?: () => Date;
+  } = {},
+): Promise<CliResult> {
+  let stdout = "";
+  let stderr = "";
+  const stdin = new PassThrough();
+  stdin.end(options.stdin ?? "");
+  const ctx: Context = {
+    env: options.env ?? {},
+    cwd: options.cwd ?? process.cwd(),
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s) },
+    stdin,
+    now: options.now ?? (() => new Date()),
+    fetch: options.fetch ?? globalThis.fetch,
+  };
+  const code = await run(argv, ctx);
+  return { code, stdout, stderr, lines: parseLines(stdout) };
+}
+
+export const BIN = fileURLToPath(new URL("../../../bin/whtool.js", import.meta.url));
+
+/** Spawns bin/whtool.js as a user would. */
+export function spawnCli(
+  argv: string[],
+  options: { env?: Record<string, string>; cwd?: string; stdin?: string | Buffer } = {},
+): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...argv], {
+      cwd: options.cwd ?? process.cwd(),
+      env: { PATH: process.env.PATH ?? "", NO_COLOR: "1", ...options.env },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d));
+    child.stderr.on("data", (d: Buffer) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr, lines: parseLines(stdout) }));
+    child.stdin.end(options.stdin ?? "");
+  });
+}
