@@ -1,0 +1,124 @@
+// npm run bench: prints figures, asserts nothing. Verification throughput per provider (in-process)
+// and the start-up time of `whtool verify` as CI runs it (spawned, one capture line).
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { StaticKeyStore } from "../src/adapters/jwks.js";
+import type { Delivery } from "../src/core/delivery.js";
+import { signBracken } from "../src/providers/bracken/sign.js";
+import { signDfns } from "../src/providers/dfns/sign.js";
+import { PROVIDERS } from "../src/providers/index.js";
+import { signKopoKopo } from "../src/providers/kopokopo/sign.js";
+import { moneykitHeaders, signMoneyKit } from "../src/providers/moneykit/sign.js";
+import { ppsHeaders, signPpsToken } from "../src/providers/pps/sign.js";
+import { generateSigningKey, jwksOf } from "../src/providers/signing-key.js";
+import type { VerifyOptions } from "../src/providers/types.js";
+
+const at = new Date();
+const iat = Math.floor(at.getTime() / 1000);
+// One body every provider accepts: Dfns needs timestampSent, Kopo Kopo topic and _links.self.
+const body = Buffer.from(
+  JSON.stringify({
+    id: "whe-1",
+    kind: "wallet.created",
+    topic: "buygoods_transaction_received",
+    _links: { self: "https://sandbox.kopokopo.com/webhook_events/1" },
+    timestampSent: iat,
+    pad: "x".repeat(1500),
+  }),
+);
+const secret = "bench-secret";
+const es = await generateSigningKey("ES256");
+const rs = await generateSigningKey("RS256");
+const delivery = (headers: [string, string][]): Delivery => ({
+  id: "b",
+  method: "POST",
+  path: "/",
+  headers,
+  body,
+  receivedAt: at,
+});
+const issuer = "https://issuer.bench";
+
+const cases: [string, Delivery, VerifyOptions][] = [
+  ["dfns", delivery([["X-DFNS-WEBHOOK-SIGNATURE", signDfns(body, secret)]]), { at, secrets: [secret] }],
+  ["bracken", delivery([["Authorization", signBracken(body, secret)]]), { at, secrets: [secret] }],
+  ["kopokopo", delivery([["X-KopoKopo-Signature", signKopoKopo(body, secret)]]), { at, secrets: [secret] }],
+  [
+    "moneykit",
+    delivery(moneykitHeaders(await signMoneyKit(body, es, { iat }), "dt", 1) as [string, string][]),
+    { at, secrets: [], keys: new StaticKeyStore(jwksOf([es]), "bench") },
+  ],
+  [
+    "pps",
+    delivery(
+      ppsHeaders(await signPpsToken(rs, { issuer, audience: "a", subject: "s", iat }), {
+        topic: "orders/placed",
+        tenantId: "OU1",
+        webhookId: "w",
+        triggeredAt: "x",
+      }) as [string, string][],
+    ),
+    {
+      at,
+      secrets: [],
+      keys: new StaticKeyStore(jwksOf([rs]), "bench"),
+      trustedIssuers: [{ issuer, audiences: ["a"] }],
+    },
+  ],
+];
+
+process.stdout.write(
+  `verification throughput (in-process, ${body.length}-byte body, node ${process.version})\n`,
+);
+for (const [id, d, options] of cases) {
+  const provider = PROVIDERS[id as keyof typeof PROVIDERS];
+  const check = await provider.verify(d, options);
+  if (!check.verified) throw new Error(`${id} bench delivery does not verify: ${check.reason}`);
+  const n = id === "moneykit" || id === "pps" ? 2000 : 20000;
+  const start = performance.now();
+  for (let i = 0; i < n; i++) await provider.verify(d, options);
+  const ms = performance.now() - start;
+  process.stdout.write(
+    `  ${id.padEnd(9)} ${Math.round((n / ms) * 1000).toLocaleString("en")} verifications/s  (${((ms * 1000) / n).toFixed(1)} µs each)\n`,
+  );
+}
+
+const dir = mkdtempSync(join(tmpdir(), "whtool-bench-"));
+const capture = join(dir, "c.jsonl");
+const line = {
+  v: 1,
+  id: "b1",
+  receivedAt: at.toISOString(),
+  method: "POST",
+  path: "/",
+  remote: null,
+  headers: cases[0]?.[1].headers,
+  bodyBase64: body.toString("base64"),
+  provider: "dfns",
+  verdict: null,
+  response: null,
+};
+writeFileSync(capture, `${JSON.stringify(line)}\n`);
+const times: number[] = [];
+for (let i = 0; i < 15; i++) {
+  const start = performance.now();
+  const r = spawnSync(process.execPath, ["bin/whtool.js", "verify", capture], {
+    env: { PATH: process.env.PATH, DFNS_WEBHOOK_SECRET: secret },
+  });
+  times.push(performance.now() - start);
+  if (r.status !== 0) throw new Error(`whtool verify exited ${r.status}: ${r.stderr}`);
+}
+times.sort((a, b) => a - b);
+const baseline: number[] = [];
+for (let i = 0; i < 15; i++) {
+  const start = performance.now();
+  spawnSync(process.execPath, ["-e", "0"]);
+  baseline.push(performance.now() - start);
+}
+baseline.sort((a, b) => a - b);
+process.stdout.write(
+  `whtool verify start-up (spawned, 1 dfns capture): median ${times[7]?.toFixed(0)} ms, min ${times[0]?.toFixed(0)} ms; bare \`node -e 0\`: median ${baseline[7]?.toFixed(0)} ms\n`,
+);
