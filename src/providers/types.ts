@@ -45,3 +45,33 @@ export interface Provider {
   readonly info: ProviderInfo;
   verify(delivery: Delivery, options: VerifyOptions): Promise<Verdict>;
 }
+
+/** What signs an outbound delivery: the provider-side credentials. */
+export interface OutboundCredentials {
+  /** HMAC secret: Dfns webhook secret, Bracken subscription secret, Kopo Kopo API key. */
+  readonly secret?: string;
+  /** JWT signing key: MoneyKit ES256, PointServices RS256. */
+  readonly key?: import("./signing-key.js").SigningKey;
+  /** JWT issuer (MoneyKit `iss`, PPS `iss`) and audience (PPS `aud`). */
+  readonly issuer?: string;
+  readonly audience?: string;
+}
+
+export interface OutboundDelivery {
+  readonly headers: import("../core/delivery.js").HeaderPair[];
+  readonly body: Uint8Array;
+  /** The provider's event or delivery id (what a receiver dedupes on). */
+  readonly eventId: string;
+}
+
+/**
+ * Builds realistic, correctly signed deliveries of a provider's sample events: what `whtool send`
+ * sends and what the emulator delivers (the emulator may add attempt-specific fields).
+ */
+export interface Outbound {
+  /** Every event type there is a sample for (every type named in the provider reference). */
+  readonly events: readonly string[];
+  /** Accepts the provider's documented aliases (MoneyKit seed spellings) and returns the real name. */
+  canonicalEvent(event: string): string | undefined;
+  build(event: string, credentials: OutboundCredentials, at: Date): Promise<OutboundDelivery>;
+}

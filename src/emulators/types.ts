@@ -1,0 +1,31 @@
+import type { ProviderId } from "../core/provider-id.js";
+import type { DeliveryEngine } from "./delivery-engine.js";
+import type { RequestLogEntry } from "./router.js";
+
+export interface EmulatorOptions {
+  /** 0 (default) picks a free port. Always bound to 127.0.0.1. */
+  readonly port?: number;
+  /** Retry delays multiplied by this (1 = the provider's real schedule). */
+  readonly timeScale?: number;
+  /** The emulator's clock (token expiry, timestamps in payloads). */
+  readonly now?: () => Date;
+}
+
+export interface RunningEmulator {
+  readonly provider: ProviderId;
+  /** Base URL, e.g. http://127.0.0.1:43121 */
+  readonly url: string;
+  /**
+   * Environment variables (with generated credentials) that point whtool at this emulator,
+   * e.g. DFNS_API_URL, DFNS_AUTH_TOKEN… (SPEC: emulate).
+   */
+  readonly env: Readonly<Record<string, string>>;
+  /** Every webhook attempt the emulator made. */
+  readonly engine: DeliveryEngine;
+  /** Every API request it answered. */
+  readonly requests: readonly RequestLogEntry[];
+  /** Stops retries and the server. Idempotent. */
+  close(): Promise<void>;
+}
+
+export type StartEmulator = (options?: EmulatorOptions) => Promise<RunningEmulator>;
