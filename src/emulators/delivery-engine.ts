@@ -22,8 +22,14 @@ export interface DeliveryJob {
   readonly url: string;
   readonly event: string;
   readonly policy: RetryPolicy;
-  /** Builds attempt n (1-based); `previous` is the last attempt sent, for providers that chain retries. */
-  build(attempt: number, previous: AttemptRecord | undefined): Promise<AttemptPayload> | AttemptPayload;
+  /**
+   * Builds attempt n (1-based); `previous` is the last attempt sent, for providers that chain retries.
+   * Returning null cancels the job (e.g. Dfns: the webhook was disabled before a retry was due).
+   */
+  build(
+    attempt: number,
+    previous: AttemptRecord | undefined,
+  ): Promise<AttemptPayload | null> | AttemptPayload | null;
 }
 
 export interface AttemptRecord {
@@ -39,8 +45,8 @@ export interface AttemptRecord {
   readonly durationMs: number;
   readonly headers: readonly HeaderPair[];
   readonly body: string;
-  /** "delivered", "retry scheduled", "gave up" or "rejected". */
-  readonly outcome: "delivered" | "retry scheduled" | "gave up" | "rejected";
+  /** What became of the job after this attempt; "cancelled" records a retry the provider called off (nothing sent). */
+  readonly outcome: "delivered" | "retry scheduled" | "gave up" | "rejected" | "cancelled";
 }
 
 export interface DeliveryEngineOptions {
@@ -89,7 +95,11 @@ export class DeliveryEngine {
   }
 
   /** Resolves when `count` attempts matching `filter` have been recorded. */
-  waitFor(count: number, filter: (r: AttemptRecord) => boolean = () => true, timeoutMs = 10_000): Promise<AttemptRecord[]> {
+  waitFor(
+    count: number,
+    filter: (r: AttemptRecord) => boolean = () => true,
+    timeoutMs = 10_000,
+  ): Promise<AttemptRecord[]> {
     return new Promise((resolve, reject) => {
       const check = () => {
         const matching = this.attempts.filter(filter);
@@ -101,7 +111,9 @@ export class DeliveryEngine {
       };
       const timer = setTimeout(() => {
         off();
-        reject(new Error(`timed out waiting for ${count} attempts (have ${this.attempts.filter(filter).length})`));
+        reject(
+          new Error(`timed out waiting for ${count} attempts (have ${this.attempts.filter(filter).length})`),
+        );
       }, timeoutMs);
       const off = this.onAttempt(check);
       check();
@@ -113,6 +125,11 @@ export class DeliveryEngine {
     this.#closed = true;
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
+  }
+
+  #record(record: AttemptRecord): void {
+    this.attempts.push(record);
+    for (const listener of this.#listeners) listener(record);
   }
 
   #track<T>(promise: Promise<T>): Promise<T> {
@@ -130,6 +147,24 @@ export class DeliveryEngine {
   ): Promise<AttemptRecord> {
     const payload = await job.build(attempt, previous);
     const sentAt = this.options.now?.() ?? new Date();
+    if (payload === null) {
+      const cancelled: AttemptRecord = {
+        jobId,
+        attempt,
+        url: job.url,
+        event: job.event,
+        eventId: null,
+        sentAt,
+        status: null,
+        error: "cancelled by the provider before sending",
+        durationMs: 0,
+        headers: [],
+        body: "",
+        outcome: "cancelled",
+      };
+      this.#record(cancelled);
+      return cancelled;
+    }
     const started = performance.now();
     let status: number | null = null;
     let error: string | null = null;
@@ -165,19 +200,24 @@ export class DeliveryEngine {
       body: Buffer.from(payload.body).toString("utf8"),
       outcome: delivered ? "delivered" : final ? "rejected" : willRetry ? "retry scheduled" : "gave up",
     };
-    this.attempts.push(record);
-    for (const listener of this.#listeners) listener(record);
+    this.#record(record);
     if (willRetry) {
       const dueAt = firstAt + nextOffset * this.timeScale;
-      const timer = setTimeout(() => {
-        this.#timers.delete(timer);
-        void this.#track(this.#attempt(jobId, job, attempt + 1, record, firstAt));
-      }, Math.max(0, dueAt - Date.now()));
+      const timer = setTimeout(
+        () => {
+          this.#timers.delete(timer);
+          void this.#track(this.#attempt(jobId, job, attempt + 1, record, firstAt));
+        },
+        Math.max(0, dueAt - Date.now()),
+      );
       this.#timers.add(timer);
     }
     return record;
   }
 }
+
+/** MoneyKit, Bracken, Kopo Kopo, PointServices: any 2xx is delivered. */
+export const is2xx = (status: number): boolean => status >= 200 && status < 300;
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -185,7 +225,8 @@ const HOUR = 60 * MIN;
 /** Exponential backoff offsets (ms after the first attempt), doubling from `firstDelayMs`, within `horizonMs`. */
 export function exponentialOffsets(firstDelayMs: number, horizonMs: number): number[] {
   const offsets = [0];
-  for (let delay = firstDelayMs, at = firstDelayMs; at <= horizonMs; delay *= 2, at += delay) offsets.push(at);
+  for (let delay = firstDelayMs, at = firstDelayMs; at <= horizonMs; delay *= 2, at += delay)
+    offsets.push(at);
   return offsets;
 }
 

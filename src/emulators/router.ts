@@ -45,14 +45,18 @@ interface Route {
   readonly handler: Handler;
 }
 
-/** Routes `METHOD /a/:param/b` patterns; answers 404/405 in the provider's own error shape. */
+/** Builds a provider-shaped error body for the router's own answers (404, 405, 413, 500). */
+export type ErrorBody = (
+  status: number,
+  message: string,
+  req: { readonly method: string; readonly path: string },
+) => unknown;
+
+/** Routes `METHOD /a/:param/b` patterns; answers its own errors in the provider's error shape. */
 export class Router {
   readonly #routes: Route[] = [];
 
-  constructor(
-    /** Builds the provider's error body for an unknown route or method. */
-    private readonly notFound: (req: EmuRequest, status: 404 | 405) => unknown,
-  ) {}
+  constructor(readonly errorBody: ErrorBody) {}
 
   on(method: string, pattern: string, handler: Handler): this {
     this.#routes.push({ method: method.toUpperCase(), parts: pattern.split("/").filter(Boolean), handler });
@@ -70,11 +74,14 @@ export class Router {
       return route.handler({ ...base, params });
     }
     const status = pathMatched ? 405 : 404;
-    return { status, body: this.notFound({ ...base, params: {} }, status) };
+    return { status, body: this.errorBody(status, pathMatched ? "Method Not Allowed" : "Not Found", base) };
   }
 }
 
-function matchPath(parts: readonly string[], segments: readonly string[]): Record<string, string> | undefined {
+function matchPath(
+  parts: readonly string[],
+  segments: readonly string[],
+): Record<string, string> | undefined {
   if (parts.length !== segments.length) return undefined;
   const params: Record<string, string> = {};
   for (const [i, part] of parts.entries()) {
@@ -95,6 +102,8 @@ export interface ServerHandle {
 }
 
 const MAX_BODY = 1 << 20;
+
+class PayloadTooLarge extends Error {}
 
 /** Serves a router on loopback only (emulators never listen beyond this machine). */
 export async function serveRouter(router: Router, port = 0): Promise<ServerHandle> {
@@ -124,17 +133,34 @@ export async function serveRouter(router: Router, port = 0): Promise<ServerHandl
   };
 }
 
-async function answer(router: Router, req: IncomingMessage, res: ServerResponse, log: RequestLogEntry[]): Promise<void> {
+async function answer(
+  router: Router,
+  req: IncomingMessage,
+  res: ServerResponse,
+  log: RequestLogEntry[],
+): Promise<void> {
   const url = new URL(req.url ?? "/", "http://emulator");
   let response: EmuResponse;
   try {
     const body = await readBody(req);
-    response = await router.handle({ method: req.method ?? "GET", path: url.pathname, query: url.searchParams, headers: req.headers, body });
+    response = await router.handle({
+      method: req.method ?? "GET",
+      path: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+      body,
+    });
   } catch (error) {
+    const where = { method: req.method ?? "", path: url.pathname };
     response =
       error instanceof HttpError
         ? { status: error.status, headers: error.headers, body: error.body }
-        : { status: 500, body: { error: "emulator_error", message: (error as Error).message } };
+        : error instanceof PayloadTooLarge
+          ? { status: 413, body: router.errorBody(413, "Payload Too Large", where) }
+          : {
+              status: 500,
+              body: router.errorBody(500, `emulator error: ${(error as Error).message}`, where),
+            };
   }
   log.push({ method: req.method ?? "", path: url.pathname, status: response.status, at: new Date() });
   const headers: Record<string, string> = { ...response.headers };
@@ -158,7 +184,7 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
     req.on("data", (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_BODY) {
-        reject(new HttpError(413, { error: "payload_too_large" }));
+        reject(new PayloadTooLarge());
         req.destroy();
         return;
       }
@@ -173,7 +199,8 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 export function jsonBody(req: EmuRequest, badRequest: (message: string) => unknown): Record<string, unknown> {
   try {
     const value: unknown = JSON.parse(req.body.toString("utf8") || "null");
-    if (typeof value === "object" && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+    if (typeof value === "object" && value !== null && !Array.isArray(value))
+      return value as Record<string, unknown>;
   } catch {
     // fall through to the 400 below
   }
@@ -192,7 +219,10 @@ export function basicAuth(req: EmuRequest): { id: string; secret: string } | und
   const decoded = Buffer.from(match[1], "base64").toString("utf8");
   const colon = decoded.indexOf(":");
   if (colon < 0) return undefined;
-  return { id: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) };
+  return {
+    id: decodeURIComponent(decoded.slice(0, colon)),
+    secret: decodeURIComponent(decoded.slice(colon + 1)),
+  };
 }
 
 /** The bearer token of a request, if any. */

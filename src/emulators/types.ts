@@ -1,6 +1,6 @@
 import type { ProviderId } from "../core/provider-id.js";
 import type { DeliveryEngine } from "./delivery-engine.js";
-import type { RequestLogEntry } from "./router.js";
+import type { RequestLogEntry, ServerHandle } from "./router.js";
 
 export interface EmulatorOptions {
   /** 0 (default) picks a free port. Always bound to 127.0.0.1. */
@@ -29,3 +29,39 @@ export interface RunningEmulator {
 }
 
 export type StartEmulator = (options?: EmulatorOptions) => Promise<RunningEmulator>;
+
+/** The handle every emulator returns: its server, its engine, the env that points whtool at it. */
+export function runningEmulator<Extra extends object = object>(
+  provider: ProviderId,
+  server: ServerHandle,
+  engine: DeliveryEngine,
+  env: Readonly<Record<string, string>>,
+  extra?: Extra,
+): RunningEmulator & Extra {
+  let closing: Promise<void> | undefined;
+  return {
+    ...(extra as Extra),
+    provider,
+    url: server.url,
+    env,
+    engine,
+    requests: server.log,
+    close: () => {
+      closing ??= (async () => {
+        engine.close();
+        await server.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+/** Whether a string is an absolute http(s) URL (webhook targets). */
+export function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === "https:" || url.protocol === "http:";
+  } catch {
+    return false;
+  }
+}
