@@ -32,5 +32,10 @@ export const moneykitInfo: ProviderInfo = {
   retries:
     "non-2xx retried with exponential backoff for up to two hours; same idempotency key, attempt header increments",
   rejectStatus: 401,
-  unknowns: ["exact backoff schedule", "MoneyKit-Delivery-Attempt format (taken as an integer string)"],
+  unknowns: [
+    "exact backoff schedule",
+    "MoneyKit-Delivery-Attempt format (taken as an integer string from 1)",
+    "DELETE /links/{id} status (204 emulated)",
+    "test-webhook rate limit",
+  ],
 };

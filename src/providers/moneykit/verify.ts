@@ -40,6 +40,7 @@ export async function verifyMoneyKit(delivery: Delivery, options: VerifyOptions)
     return v.fail(result.step === "signature" ? "signature" : "issued-at", result.reason, result.detail);
   v.pass("signature", "ES256 signature valid");
   const iat = result.claims.iat ?? 0;
+  v.meta.sentAt = iat;
   v.pass(
     "issued-at",
     `${describeOffset(iat, options.at, "iat")}; allowed ${MONEYKIT_LEEWAY_S} s ahead to ${MONEYKIT_MAX_AGE_S} s old`,
