@@ -26,6 +26,7 @@ export async function verifyDfns(delivery: Delivery, options: VerifyOptions): Pr
     v.dedupeKey = stringField(body.value, "id") ?? null;
     v.meta.deliveryAttempt = numberField(body.value, "deliveryAttempt") ?? null;
     v.meta.retryOf = stringField(body.value, "retryOf") ?? null;
+    v.meta.sentAt = numberField(body.value, "timestampSent") ?? null;
   }
 
   const failed = checkHmac(v, delivery, options.secrets, scheme);
