@@ -22,8 +22,13 @@ export const kopokopoInfo: ProviderInfo = {
   apiEnv: ["KOPOKOPO_CLIENT_ID", "KOPOKOPO_CLIENT_SECRET", "KOPOKOPO_TILL_NUMBER"],
   urlEnv: ["KOPOKOPO_API_URL"],
   events: [...KOPOKOPO_TILL_EVENTS, ...KOPOKOPO_COMPANY_EVENTS],
-  dedupe: "_links.self",
+  dedupe: "_links.self (incoming-payment results: data.attributes._links.self; Daraja bodies: TransID)",
   retries: "unknown (duplicates and reordering are possible)",
   rejectStatus: 401,
-  unknowns: ["retry policy", "production base URL", "no test-trigger endpoint"],
+  unknowns: [
+    "retry policy",
+    "production base URL",
+    "no test-trigger endpoint (the emulator simulates payments)",
+    "error body shape (SDKs read {error_code, error_message})",
+  ],
 };

@@ -15,23 +15,59 @@ const scheme: HmacScheme = {
   secretHint: "set KOPOKOPO_API_KEY (the API key, not the client secret) or pass --secret",
 };
 
+/**
+ * Where a Kopo Kopo body names its event and dedupe key. Three shapes arrive signed the same way:
+ * webhook events (`topic`, `_links.self`), incoming-payment results posted to a callback_url
+ * (`data.type`, `data.attributes._links.self`) and Daraja-format bodies (`TransactionType`, `TransID`).
+ */
+export function kopokopoIdentity(
+  value: unknown,
+): { event: string; dedupeKey: string; shape: string } | undefined {
+  if (!isRecord(value)) return undefined;
+  const topic = stringField(value, "topic");
+  const self = isRecord(value._links) ? stringField(value._links, "self") : undefined;
+  if (topic !== undefined && self !== undefined)
+    return { event: topic, dedupeKey: self, shape: "webhook event" };
+  const data = value.data;
+  if (isRecord(data) && isRecord(data.attributes)) {
+    const type = stringField(data, "type");
+    const links = data.attributes._links;
+    const resultSelf = isRecord(links) ? stringField(links, "self") : undefined;
+    if (type !== undefined && resultSelf !== undefined)
+      return { event: type, dedupeKey: resultSelf, shape: `${type} result` };
+  }
+  const transId = stringField(value, "TransID");
+  const transType = stringField(value, "TransactionType");
+  if (transId !== undefined && transType !== undefined)
+    return { event: `daraja:${transType}`, dedupeKey: `daraja:${transId}`, shape: "Daraja payload" };
+  return undefined;
+}
+
 export async function verifyKopoKopo(delivery: Delivery, options: VerifyOptions): Promise<Verdict> {
   const v = new VerdictBuilder("kopokopo");
   const body = parseJsonBody(delivery.body);
-  const links = body.ok && isRecord(body.value) ? body.value._links : undefined;
+  const identity = body.ok ? kopokopoIdentity(body.value) : undefined;
   if (body.ok) {
-    v.event = stringField(body.value, "topic") ?? null;
-    v.dedupeKey = stringField(links, "self") ?? null;
+    v.event = identity?.event ?? stringField(body.value, "topic") ?? null;
+    v.dedupeKey = identity?.dedupeKey ?? null;
     v.meta.eventId = stringField(body.value, "id") ?? null;
+    const created = Date.parse(stringField(body.value, "created_at") ?? "");
+    v.meta.sentAt = Number.isNaN(created) ? null : created / 1000;
   }
 
   const failed = checkHmac(v, delivery, options.secrets, scheme);
   if (failed) return failed;
 
   if (!body.ok) return v.fail("body", "malformed_body", body.detail);
-  if (v.event === null) return v.fail("body", "malformed_body", 'body has no "topic"');
-  if (v.dedupeKey === null)
-    return v.fail("body", "malformed_body", 'body has no "_links.self" (the dedupe key)');
-  v.pass("body", `topic ${v.event}; dedupe on _links.self`);
+  if (!identity)
+    return v.fail(
+      "body",
+      "malformed_body",
+      'body is none of the shapes Kopo Kopo signs: no "topic" with "_links.self", no "data.attributes._links.self", no Daraja "TransID"',
+    );
+  v.pass(
+    "body",
+    `${identity.shape} ${identity.event}; dedupe on ${identity.shape === "webhook event" ? "_links.self" : identity.dedupeKey.startsWith("daraja:") ? "TransID" : "_links.self"}`,
+  );
   return v.ok();
 }
