@@ -61,6 +61,7 @@ export async function verifyPps(delivery: Delivery, options: VerifyOptions): Pro
   if (!result.ok) return v.fail(result.step, result.reason, result.detail);
   v.pass("signature", "RS256 signature valid");
   const { iat = 0, exp = 0 } = result.claims;
+  v.meta.sentAt = iat;
   // jose checks iat only against a max age; a token issued in the future is not yet valid either.
   if (iat > options.at.getTime() / 1000 + PPS_CLOCK_TOLERANCE_S)
     return v.fail(

@@ -1,0 +1,117 @@
+import { randomInt, randomUUID } from "node:crypto";
+import { utf8 } from "../../core/bytes.js";
+import type { HeaderPair } from "../../core/delivery.js";
+import type { SigningKey } from "../signing-key.js";
+import type { Outbound, OutboundCredentials, OutboundDelivery } from "../types.js";
+import {
+  defaultSubTopic,
+  isPpsTopic,
+  PPS_TOPICS,
+  type PpsSampleContext,
+  type PpsTopic,
+  ppsSample,
+} from "./samples.js";
+import { formatTriggeredAt, ppsHeaders, signPpsToken } from "./sign.js";
+
+/** The tenant id the PPS guide uses as its example. */
+export const PPS_SAMPLE_TENANT = "OU1243";
+/** `sub`/`user_id` of the sending service account, in the guide's `xpps|…` form. */
+export const PPS_SAMPLE_SUBJECT = "xpps|Ua";
+
+/** One PointServices event, fixed across every attempt to deliver it. */
+export interface PpsEventEnvelope {
+  readonly topic: string;
+  readonly subTopic?: string;
+  readonly tenantId: string;
+  /** UUID; the same on every retry (receivers dedupe on it — PPS guide). */
+  readonly webhookId: string;
+  /** formatTriggeredAt(): when the event was triggered, not when this attempt was sent. */
+  readonly triggeredAt: string;
+  /** Compact JSON bytes. */
+  readonly body: Uint8Array;
+  /** Further X-Pps-* headers a test-webhook caller supplied, appended after the standard ones. */
+  readonly extraHeaders?: readonly HeaderPair[];
+}
+
+export interface PpsSigner {
+  readonly key: SigningKey;
+  readonly issuer: string;
+  readonly audience: string;
+  readonly subject?: string;
+}
+
+/** Signs one attempt of an event: a fresh ID token issued at `at` (exp = iat + 3600), the X-Pps-* headers. */
+export async function signPpsDelivery(
+  signer: PpsSigner,
+  event: PpsEventEnvelope,
+  at: Date,
+): Promise<OutboundDelivery> {
+  const token = await signPpsToken(signer.key, {
+    issuer: signer.issuer,
+    audience: signer.audience,
+    subject: signer.subject ?? PPS_SAMPLE_SUBJECT,
+    iat: Math.floor(at.getTime() / 1000),
+  });
+  const headers = ppsHeaders(token, {
+    topic: event.topic,
+    ...(event.subTopic === undefined ? {} : { subTopic: event.subTopic }),
+    tenantId: event.tenantId,
+    webhookId: event.webhookId,
+    triggeredAt: event.triggeredAt,
+  });
+  return { headers: [...headers, ...(event.extraHeaders ?? [])], body: event.body, eventId: event.webhookId };
+}
+
+/** Random ids for a sample, in PointServices' formats (UUIDs, `SO-` order numbers). */
+export function randomSampleContext(tenantId: string, at: Date, subTopic: string): PpsSampleContext {
+  return {
+    tenantId,
+    at,
+    subTopic,
+    orderId: randomUUID(),
+    orderNumber: `SO-${String(randomInt(1_000_000, 10_000_000))}`,
+    customerId: randomUUID(),
+    shipmentId: randomUUID(),
+  };
+}
+
+/** A new event for a sample topic: fresh webhook id, Triggered-At with 7 fractional digits, compact body. */
+export function sampleEnvelope(
+  topic: PpsTopic,
+  tenantId: string,
+  at: Date,
+  subTopic: string = defaultSubTopic(topic),
+): PpsEventEnvelope {
+  return {
+    topic,
+    subTopic,
+    tenantId,
+    webhookId: randomUUID(),
+    triggeredAt: formatTriggeredAt(at, randomInt(10_000)),
+    body: utf8(JSON.stringify(ppsSample(topic, randomSampleContext(tenantId, at, subTopic)))),
+  };
+}
+
+function canonicalEvent(event: string): PpsTopic | undefined {
+  const name = event.trim().toLowerCase();
+  return isPpsTopic(name) ? name : undefined;
+}
+
+function signerOf(credentials: OutboundCredentials): PpsSigner {
+  const { key, issuer, audience } = credentials;
+  if (key?.alg !== "RS256") throw new Error("PointServices deliveries need an RS256 signing key");
+  if (!issuer || !audience)
+    throw new Error("PointServices deliveries need an issuer and an audience (project id)");
+  return { key, issuer, audience };
+}
+
+export const ppsOutbound: Outbound = {
+  events: PPS_TOPICS,
+  canonicalEvent,
+  async build(event: string, credentials: OutboundCredentials, at: Date): Promise<OutboundDelivery> {
+    const topic = canonicalEvent(event);
+    if (topic === undefined)
+      throw new Error(`unknown PointServices topic "${event}" (known: ${PPS_TOPICS.join(", ")})`);
+    return signPpsDelivery(signerOf(credentials), sampleEnvelope(topic, PPS_SAMPLE_TENANT, at), at);
+  },
+};
