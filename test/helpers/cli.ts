@@ -28,6 +28,10 @@ export async function runCli(
     stdin?: string | Buffer;
     fetch?: typeof fetch;
     now?: () => Date;
+    signal?: AbortSignal;
+    /** Called with each chunk written to stdout (to react to a ready line while the command runs). */
+    onStdout?: (chunk: string) => void;
+    onStderr?: (chunk: string) => void;
   } = {},
 ): Promise<CliResult> {
   let stdout = "";
@@ -37,11 +41,22 @@ export async function runCli(
   const ctx: Context = {
     env: options.env ?? {},
     cwd: options.cwd ?? process.cwd(),
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
+    stdout: {
+      write: (s: string) => {
+        stdout += s;
+        options.onStdout?.(s);
+      },
+    },
+    stderr: {
+      write: (s: string) => {
+        stderr += s;
+        options.onStderr?.(s);
+      },
+    },
     stdin,
     now: options.now ?? (() => new Date()),
     fetch: options.fetch ?? globalThis.fetch,
+    signal: options.signal ?? new AbortController().signal,
   };
   const code = await run(argv, ctx);
   return { code, stdout, stderr, lines: parseLines(stdout) };

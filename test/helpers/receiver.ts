@@ -1,7 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { HeaderPair } from "../../src/core/delivery.js";
-import type { Delivery } from "../../src/core/delivery.js";
+import type { Delivery, HeaderPair } from "../../src/core/delivery.js";
 
 export interface Received extends Delivery {
   readonly status: number;
@@ -19,7 +18,9 @@ export interface Receiver {
  * A real webhook receiver on 127.0.0.1 that records each request's exact bytes and ordered raw
  * headers and answers scripted statuses: `[500, 500, 200]` answers 500 twice then 200 (the last repeats).
  */
-export async function startReceiver(statuses: readonly number[] | ((n: number) => number) = [200]): Promise<Receiver> {
+export async function startReceiver(
+  statuses: readonly number[] | ((n: number) => number) = [200],
+): Promise<Receiver> {
   const received: Received[] = [];
   const waiters: (() => void)[] = [];
   const statusFor = (n: number) =>

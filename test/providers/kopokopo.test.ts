@@ -80,4 +80,29 @@ describe("kopokopo verifier", () => {
     assert.equal(v.checks[1]?.ok, true);
     assert.equal(v.reason, "malformed_body");
   });
+
+  it("reads incoming-payment results and Daraja-format bodies, signed the same way", async () => {
+    const result = Buffer.from(
+      JSON.stringify({
+        data: {
+          id: "pay-1",
+          type: "incoming_payment",
+          attributes: {
+            status: "Success",
+            _links: { callback_url: "https://x/cb", self: "https://k2/api/v1/incoming_payments/pay-1" },
+          },
+        },
+      }),
+    );
+    const r = await verify(makeDelivery([[H, signKopoKopo(result, SDK_API_KEY)]], result));
+    assert.deepEqual(
+      [r.verified, r.event, r.dedupeKey],
+      [true, "incoming_payment", "https://k2/api/v1/incoming_payments/pay-1"],
+    );
+    const daraja = Buffer.from(
+      JSON.stringify({ TransactionType: "Pay Bill", TransID: "OJM6Q1W84K", TransAmount: "100.0" }),
+    );
+    const d = await verify(makeDelivery([[H, signKopoKopo(daraja, SDK_API_KEY)]], daraja));
+    assert.deepEqual([d.verified, d.event, d.dedupeKey], [true, "daraja:Pay Bill", "daraja:OJM6Q1W84K"]);
+  });
 });

@@ -1,0 +1,110 @@
+import { writeFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { prepareSecretFile } from "../adapters/capture.js";
+import type { Context } from "../context.js";
+import { isProviderId, PROVIDER_IDS, type ProviderId } from "../core/provider-id.js";
+import type { AttemptRecord } from "../emulators/delivery-engine.js";
+import { EMULATORS } from "../emulators/index.js";
+import type { RunningEmulator } from "../emulators/types.js";
+import { EXIT, usageError } from "../errors.js";
+import { emit } from "../ui/json-lines.js";
+import { colourFor } from "../ui/style.js";
+
+export interface EmulateFlags {
+  readonly provider: string;
+  readonly port?: string;
+  readonly timeScale?: string;
+  readonly envFile?: string;
+  readonly json?: boolean;
+}
+
+/** Starts the emulators asked for, prints how to point whtool at them, and serves until Ctrl-C. */
+export async function emulateCommand(flags: EmulateFlags, ctx: Context): Promise<number> {
+  const ids = parseProviders(flags.provider);
+  const port = flags.port === undefined ? 0 : Number(flags.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535 - ids.length)
+    throw usageError(`--port ${flags.port}: not a port number`);
+  const timeScale = flags.timeScale === undefined ? 1 : Number(flags.timeScale);
+  if (!(timeScale > 0 && timeScale <= 1))
+    throw usageError(`--time-scale ${flags.timeScale}: give a number in (0, 1]`);
+
+  const running = await startAll(ids, port, timeScale);
+  try {
+    const c = colourFor(ctx.stderr, ctx.env);
+    for (const emulator of running) {
+      if (flags.json)
+        emit(ctx, { type: "ready", provider: emulator.provider, url: emulator.url, env: emulator.env });
+      else {
+        ctx.stderr.write(`${c.bold(emulator.provider)} emulator at ${emulator.url}\n`);
+        for (const [name, value] of Object.entries(emulator.env))
+          ctx.stdout.write(`export ${name}=${shellQuote(value)}\n`);
+      }
+      emulator.engine.onAttempt((record) =>
+        reportAttempt(record, emulator.provider, flags.json === true, ctx),
+      );
+    }
+    if (flags.envFile !== undefined) {
+      const path = resolve(ctx.cwd, flags.envFile);
+      await prepareSecretFile(path);
+      const lines = running.flatMap((e) =>
+        Object.entries(e.env).map(([k, v]) => `${k}=${JSON.stringify(v)}`),
+      );
+      await writeFile(path, `${lines.join("\n")}\n`, { mode: 0o600 });
+      ctx.stderr.write(`wrote the emulators' environment to ${flags.envFile} (mode 0600)\n`);
+    }
+    if (!flags.json) ctx.stderr.write(c.dim("serving on loopback; Ctrl-C to stop\n"));
+    await new Promise<void>((done) => {
+      if (ctx.signal.aborted) done();
+      else ctx.signal.addEventListener("abort", () => done(), { once: true });
+    });
+    return EXIT.ok;
+  } finally {
+    await Promise.all(running.map((emulator) => emulator.close()));
+  }
+}
+
+function parseProviders(value: string): ProviderId[] {
+  if (value === "all") return [...PROVIDER_IDS];
+  const ids = value.split(",").map((v) => v.trim());
+  for (const id of ids)
+    if (!isProviderId(id))
+      throw usageError(`--provider ${id}: unknown provider`, `use all or one of ${PROVIDER_IDS.join(", ")}`);
+  return ids as ProviderId[];
+}
+
+async function startAll(
+  ids: readonly ProviderId[],
+  port: number,
+  timeScale: number,
+): Promise<RunningEmulator[]> {
+  const running: RunningEmulator[] = [];
+  try {
+    for (const [i, id] of ids.entries()) {
+      const start = await EMULATORS[id]();
+      running.push(await start({ port: port === 0 ? 0 : port + i, timeScale }));
+    }
+    return running;
+  } catch (error) {
+    await Promise.all(running.map((emulator) => emulator.close()));
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE")
+      throw usageError(`port ${port} is in use`, "pick another --port, or --port 0 for a free one");
+    throw error;
+  }
+}
+
+function reportAttempt(record: AttemptRecord, provider: ProviderId, json: boolean, ctx: Context): void {
+  if (json) {
+    const { headers: _headers, body: _body, ...rest } = record;
+    emit(ctx, { type: "attempt", provider, ...rest });
+    return;
+  }
+  const answer = record.status === null ? `no answer (${record.error})` : String(record.status);
+  ctx.stderr.write(
+    `${provider} → ${record.url} ${record.event} attempt ${record.attempt}: ${answer}, ${record.outcome}\n`,
+  );
+}
+
+/** Single-quotes a value for `eval "$(whtool emulate …)"` (PEM keys span lines). */
+function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
