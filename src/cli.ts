@@ -1,4 +1,5 @@
 import { Command, Option } from "commander";
+import { DEFAULT_CAPTURE_FILE } from "./adapters/capture.js";
 import type { Context } from "./context.js";
 import { PROVIDER_IDS } from "./core/provider-id.js";
 
@@ -20,7 +21,18 @@ export function buildProgram(ctx: Context, version: string, setExit: (code: numb
     })
     .exitOverride()
     .showHelpAfterError("(add --help for usage and examples)")
-    .allowExcessArguments(false);
+    .allowExcessArguments(false)
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ whtool verify .whtool/captures.jsonl          verify captured deliveries, step by step
+  $ whtool emulate --provider all                 run every provider's API locally
+  $ whtool send --provider dfns --to http://127.0.0.1:8080/webhooks --secret whs-test
+  $ whtool providers                              schemes, headers, env vars and events
+
+Each command has --help with examples. Exit codes: 0 ok, 1 failed, 2 usage, 3 configuration, 4 network, 5 tunnel, 70 bug.`,
+    );
 
   const providerOption = () =>
     new Option("--provider <id>", "provider (detected from the headers when omitted)").choices(PROVIDER_IDS);
@@ -63,6 +75,122 @@ Exit codes: 0 all verified, 1 a verification failed, 2 usage, 3 missing secret o
     .action(async (file: string | undefined, flags) => {
       const { verifyCommand } = await import("./commands/verify.js");
       setExit(await verifyCommand(file, flags, ctx));
+    });
+
+  program
+    .command("listen")
+    .summary("receive webhooks locally (ngrok tunnel optional): capture, verify, print, forward")
+    .description(
+      "Listen for webhook deliveries: every delivery is captured (exact bytes and headers) before it is answered, verified step by step, and printed with its delivery headers, dedupe status and timestamp skew. Optionally opened to the internet through ngrok, forwarded to your app, or answered with scripted status codes.",
+    )
+    .addOption(providerOption())
+    .option("--port <n>", "local port; 0 picks a free one", "7777")
+    .option("--host <host>", "interface to bind (loopback by default)", "127.0.0.1")
+    .option("--path <path>", "the webhook path (other paths are captured and answered 404)", "/webhooks")
+    .addOption(
+      new Option("--tunnel <kind>", "ngrok (default when NGROK_AUTHTOKEN is set) or none").choices([
+        "ngrok",
+        "none",
+      ]),
+    )
+    .option(
+      "--public-url <url>",
+      "a public URL you already route to this listener (own domain, other tunnel)",
+    )
+    .option("--ngrok-domain <domain>", "a reserved ngrok domain (default: NGROK_DOMAIN)")
+    .option("--forward-to <url>", "pass the exact bytes and headers on to your app; answer with its status")
+    .option("--respond <codes>", "answer with these statuses in turn, e.g. 200 or 500,500,200 (last repeats)")
+    .option("--capture <file>", "capture file (JSONL, mode 0600)", DEFAULT_CAPTURE_FILE)
+    .option("--no-capture", "do not write deliveries to disk")
+    .option(
+      "--max-body <bytes>",
+      "bodies larger than this are answered 413 and recorded as such",
+      String(1 << 20),
+    )
+    .option(
+      "--secret <value>",
+      "HMAC secret or Kopo Kopo API key (repeatable: older secrets still verify)",
+      collect,
+    )
+    .option("--secret-env <name>", "read the secret from this environment variable")
+    .option("--jwks-file <file>", "JWKS for MoneyKit or PointServices keys")
+    .option("--jwks-url <url>", "fetch the JWKS from this URL instead of the provider's")
+    .option("--exit-after <n>", "stop after n deliveries (exit 1 if any failed verification)")
+    .option(
+      "--timeout <duration>",
+      "stop after this long, e.g. 90s or 5m (with --exit-after: exit 1 if fewer arrived)",
+    )
+    .option("--verbose", "print every check of every delivery, not only the failing ones")
+    .option("--json", "NDJSON on stdout: a ready line, then delivery, forward and error lines")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ whtool listen --provider dfns                          # ngrok when NGROK_AUTHTOKEN is set
+  $ whtool listen --tunnel none --port 0 --json             # local only, machine-readable
+  $ whtool listen --forward-to http://127.0.0.1:3000/hooks  # verify, then pass on to your app
+  $ whtool listen --respond 500,500,200                     # watch the provider retry
+  $ whtool listen --public-url https://hooks.example.com --exit-after 1 --timeout 2m
+
+Ctrl-C drains in-flight deliveries, flushes the capture file, closes the tunnel and exits 0.`,
+    )
+    .action(async (flags) => {
+      const { listenCommand } = await import("./commands/listen.js");
+      setExit(await listenCommand(flags, ctx));
+    });
+
+  program
+    .command("send")
+    .summary("sign a realistic sample event exactly as the provider would and POST it")
+    .description(
+      "Sign sample events as the provider does and POST them to a URL. HMAC providers sign with your secret; MoneyKit and PointServices sign with an ephemeral key whose JWKS (and OIDC discovery) is served on loopback while the command runs.",
+    )
+    .addOption(providerOption().makeOptionMandatory())
+    .requiredOption("--to <url>", "where to POST the deliveries")
+    .option("--event <name>", "event type (default: the provider's first; see whtool providers ID)")
+    .option("--count <n>", "how many deliveries to send, each a new event", "1")
+    .option("--secret <value>", "HMAC secret or Kopo Kopo API key to sign with", collect)
+    .option("--secret-env <name>", "read the signing secret from this environment variable")
+    .option("--jwks-out <file>", "MoneyKit/PPS: write the ephemeral JWKS here before the first delivery")
+    .option("--audience <aud>", "PPS: the token audience", "whtool-send")
+    .option("--json", "one JSON line per delivery sent (and one with the key server)")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ whtool send --provider dfns --to http://127.0.0.1:8080/webhooks --secret whs-test --event wallet.transfer.confirmed
+  $ whtool send --provider moneykit --to http://127.0.0.1:8080/webhooks --jwks-out jwks.json --count 3
+  $ KOPOKOPO_API_KEY=… whtool send --provider kopokopo --to https://my-app.example/hooks --json
+
+Exit codes: 0 every delivery answered 2xx, 1 one was not, 3 no secret to sign with, 4 nothing answered.`,
+    )
+    .action(async (flags) => {
+      const { sendCommand } = await import("./commands/send.js");
+      setExit(await sendCommand(flags, ctx));
+    });
+
+  program
+    .command("emulate")
+    .summary("run local emulators of the providers' APIs that deliver signed webhooks")
+    .description(
+      "Run a provider's API on loopback: tokens, webhook registration, test triggers, JWKS/OIDC, and signed deliveries with the provider's retry behaviour. Prints the environment that points whtool at it.",
+    )
+    .requiredOption("--provider <id>", `${PROVIDER_IDS.join(", ")}, a comma list, or all`)
+    .option("--port <n>", "first port (all: one port per provider from here); 0 picks free ports", "0")
+    .option("--time-scale <x>", "multiply retry delays by x, e.g. 0.01 turns a minute into 0.6 s", "1")
+    .option("--env-file <file>", "also write the environment to this file (mode 0600)")
+    .option("--json", "one ready line per emulator, then one line per delivery attempt")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ whtool emulate --provider all
+  $ eval "$(whtool emulate --provider dfns)"     # in one shell; use the printed exports in another
+  $ whtool emulate --provider moneykit --port 4010 --time-scale 0.01 --json`,
+    )
+    .action(async (flags) => {
+      const { emulateCommand } = await import("./commands/emulate.js");
+      setExit(await emulateCommand(flags, ctx));
     });
 
   program
