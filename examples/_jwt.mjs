@@ -1,0 +1,47 @@
+// JWT verification with node:crypto only, for the example handlers: one algorithm allowed, keys
+// only from a configured JWKS, never from the token. Returns the claims or throws with a reason.
+import { createPublicKey, verify } from "node:crypto";
+
+const b64json = (part) => JSON.parse(Buffer.from(part, "base64url").toString("utf8"));
+
+export function decode(token) {
+  const [h, p, s] = String(token).split(".");
+  if (!h || !p || s === undefined) throw new Error("not a JWT");
+  return {
+    header: b64json(h),
+    claims: b64json(p),
+    input: `${h}.${p}`,
+    signature: Buffer.from(s, "base64url"),
+  };
+}
+
+export function verifySignature(jwt, alg, jwks) {
+  if (jwt.header.alg !== alg) throw new Error(`alg ${jwt.header.alg} not allowed`);
+  const jwk = jwks.keys.find((k) => k.kid === jwt.header.kid);
+  if (!jwk) throw new Error("unknown kid");
+  const key = createPublicKey({ key: jwk, format: "jwk" });
+  const ok =
+    alg === "ES256"
+      ? verify("sha256", Buffer.from(jwt.input), { key, dsaEncoding: "ieee-p1363" }, jwt.signature)
+      : verify("sha256", Buffer.from(jwt.input), key, jwt.signature);
+  if (!ok) throw new Error("bad signature");
+  return jwt.claims;
+}
+
+/** A JWKS cached for `ttlMs`, refetched on an unknown kid at most every `minRefetchMs`. */
+export function jwksCache(url, ttlMs, minRefetchMs = 300_000) {
+  let cached;
+  let fetchedAt = 0;
+  return async (kid) => {
+    const stale = Date.now() - fetchedAt > ttlMs;
+    const missing =
+      cached && !cached.keys.some((k) => k.kid === kid) && Date.now() - fetchedAt > minRefetchMs;
+    if (!cached || stale || missing) {
+      const response = await fetch(url);
+      if (!response.ok) throw new Error(`JWKS ${url} answered ${response.status}`);
+      cached = await response.json();
+      fetchedAt = Date.now();
+    }
+    return cached;
+  };
+}

@@ -1,0 +1,36 @@
+export interface CaseResult {
+  readonly name: string;
+  readonly expect: "accept" | "reject";
+  readonly why: string;
+  readonly status: number | null;
+  readonly error: string | null;
+  readonly durationMs: number;
+  readonly passed: boolean;
+  /** Why it failed, for humans and CI systems. */
+  readonly failure: string | null;
+}
+
+const escape = (text: string) =>
+  text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+
+/** JUnit XML, as CI systems (GitHub, GitLab, Jenkins) read it. */
+export function junitXml(suite: string, results: readonly CaseResult[]): string {
+  const failures = results.filter((r) => !r.passed).length;
+  const seconds = (ms: number) => (ms / 1000).toFixed(3);
+  const total = results.reduce((sum, r) => sum + r.durationMs, 0);
+  const cases = results.map((r) => {
+    const open = `    <testcase classname="${escape(suite)}" name="${escape(r.name)}" time="${seconds(r.durationMs)}"`;
+    return r.passed
+      ? `${open}/>`
+      : `${open}>\n      <failure message="${escape(r.failure ?? "failed")}">${escape(r.why)}</failure>\n    </testcase>`;
+  });
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites tests="${results.length}" failures="${failures}" time="${seconds(total)}">`,
+    `  <testsuite name="${escape(suite)}" tests="${results.length}" failures="${failures}" time="${seconds(total)}">`,
+    ...cases,
+    "  </testsuite>",
+    "</testsuites>",
+    "",
+  ].join("\n");
+}
