@@ -15,11 +15,15 @@ export interface SecretFlags {
   readonly secretEnv?: string;
 }
 
-/** Secrets for one provider: flags first, else the provider's env var. Never logged. */
+/**
+ * Secrets for one provider: the flags alone when given; else the provider's env var followed by
+ * the secrets `whtool register` saved in .whtool/state.json. Never logged.
+ */
 export function resolveSecrets(
   provider: ProviderId,
   flags: SecretFlags,
   env: Readonly<Record<string, string | undefined>>,
+  saved: readonly string[] = [],
 ): string[] {
   if (flags.secret && flags.secret.length > 0) return [...flags.secret];
   if (flags.secretEnv !== undefined) {
@@ -29,5 +33,5 @@ export function resolveSecrets(
   }
   const name = SECRET_ENV[provider];
   const value = name === undefined ? undefined : env[name];
-  return value ? [value] : [];
+  return [...new Set([...(value ? [value] : []), ...saved])];
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { JwksDiskCache, OidcKeyStore, RemoteJwks, StaticKeyStore } from "../adapters/jwks.js";
+import { savedSecretsSync } from "../adapters/state.js";
 import type { KeyStore } from "../core/keys.js";
 import type { ProviderId } from "../core/provider-id.js";
 import { configError, usageError } from "../errors.js";
@@ -78,11 +79,11 @@ export function verifyOptionsFor(
       return { secrets: [], keys, trustedIssuers };
     }
     default: {
-      const secrets = resolveSecrets(provider, flags, ctx.env);
+      const secrets = resolveSecrets(provider, flags, ctx.env, savedSecretsSync(ctx.cwd, provider));
       if (secrets.length === 0)
         throw configError(
           `no secret for ${provider}`,
-          `set ${SECRET_ENV[provider]} (in the environment or .env) or pass --secret / --secret-env`,
+          `set ${SECRET_ENV[provider]} (in the environment or .env), pass --secret / --secret-env, or whtool register first`,
         );
       return { secrets };
     }
