@@ -1,0 +1,36 @@
+import type { ApiContext, ProviderApi, TriggerInput, TriggerOutcome } from "../../api/types.js";
+import { usageError } from "../../errors.js";
+import { register } from "./api/register.js";
+import { buygoods, stkPush } from "./api/trigger.js";
+
+/**
+ * Kopo Kopo (K2 Connect) API client (providers.md, Kopo Kopo): client-credentials token, webhook
+ * subscriptions (v2, then v1), read back by Location; no test-webhook endpoint (see api/trigger.ts).
+ * No unregister: no delete call for subscriptions is documented.
+ */
+
+const TRIGGERS = {
+  buygoods:
+    "explains that Kopo Kopo has no test endpoint; against the emulator, simulates an M-PESA payment (--amount, --till)",
+  "stk-push":
+    "starts a sandbox STK push (POST /api/v1/incoming_payments; --to callback URL, --amount, --till)",
+} as const;
+
+async function trigger(input: TriggerInput, ctx: ApiContext): Promise<TriggerOutcome> {
+  const name = input.name.trim().toLowerCase();
+  if (name === "buygoods" || name === "buygoods_transaction_received") return buygoods(input, ctx);
+  if (name === "stk-push") return stkPush(input, ctx);
+  throw usageError(
+    `unknown Kopo Kopo trigger "${input.name}"`,
+    `use one of: ${Object.entries(TRIGGERS)
+      .map(([trigger, what]) => `${trigger} (${what})`)
+      .join("; ")}`,
+  );
+}
+
+export const kopokopoApi: ProviderApi = {
+  triggers: TRIGGERS,
+  defaultTrigger: "buygoods",
+  register,
+  trigger,
+};
