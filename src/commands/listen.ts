@@ -1,21 +1,25 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { CaptureWriter, readCaptureFile } from "../adapters/capture.js";
-import { startListener } from "../adapters/listener.js";
-import { openNgrokTunnel, type Tunnel } from "../adapters/tunnel.js";
-import { type KeyFlags, verifyOptionsFor } from "../config/verify-options.js";
+import { apiContext } from "../api/context.js";
+import { apiFailure } from "../api/errors.js";
+import { APIS } from "../api/index.js";
+import type { KeyFlags } from "../config/verify-options.js";
 import type { Context } from "../context.js";
 import { DedupeIndex } from "../core/dedupe.js";
 import type { ProviderId } from "../core/provider-id.js";
 import { parseDuration } from "../core/time.js";
 import type { Verdict } from "../core/verdict.js";
-import { EXIT, tunnelError, usageError, WhtoolError } from "../errors.js";
+import { EXIT, usageError } from "../errors.js";
+import { LiveListener } from "../listen/live.js";
 import { parseRespondCodes, ResponseScript } from "../listen/respond.js";
-import { type ListenEvent, ListenSession } from "../listen/session.js";
-import type { VerifyOptions } from "../providers/types.js";
+import type { ListenEvent } from "../listen/session.js";
+import { type VerifyOptionsSource, verifyOptionsCache } from "../listen/verify-cache.js";
+import { PROVIDERS } from "../providers/index.js";
 import { deliveryLine, emit } from "../ui/json-lines.js";
 import { formatDeliveryEvent, formatForwardEvent } from "../ui/listen-text.js";
 import { colourFor } from "../ui/style.js";
+import { registerInput } from "./register.js";
 
 export interface ListenFlags extends KeyFlags {
   readonly provider?: ProviderId;
@@ -29,6 +33,10 @@ export interface ListenFlags extends KeyFlags {
   readonly respond?: string;
   readonly capture: string | false;
   readonly maxBody: string;
+  readonly register?: boolean;
+  readonly link?: string;
+  readonly event?: readonly string[];
+  readonly webhookId?: string;
   readonly json?: boolean;
   readonly verbose?: boolean;
   readonly exitAfter?: string;
@@ -36,7 +44,6 @@ export interface ListenFlags extends KeyFlags {
 }
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
-const NGROK_CONNECT_TIMEOUT_MS = 15_000;
 
 export async function listenCommand(flags: ListenFlags, ctx: Context): Promise<number> {
   const settings = parseFlags(flags);
@@ -56,90 +63,112 @@ export async function listenCommand(flags: ListenFlags, ctx: Context): Promise<n
     if (existsSync(path)) await primeDedupe(path, dedupe, say);
     capture = await CaptureWriter.open(path);
   }
+  const verifyOptions = verifyOptionsCache(flags, ctx, say);
 
   let total = 0;
   let failed = 0;
-  let reachedCount: () => void = () => undefined;
-  const countReached = new Promise<void>((done) => {
-    reachedCount = done;
-  });
-  const onEvent = (event: ListenEvent) => {
-    if (event.type === "delivery") {
-      total++;
-      if (!event.verdict.verified) failed++;
-      if (settings.exitAfter !== undefined && total >= settings.exitAfter) reachedCount();
-    }
-    report(event, flags, ctx, c);
-  };
-  const verifyOptions = verifyOptionsCache(flags, ctx, say);
-  if (flags.provider) verifyOptions(flags.provider); // warn about missing secrets now, not at the first delivery
-  const session = new ListenSession({
-    path: flags.path,
-    maxBody: settings.maxBody,
-    dedupe,
-    verifyOptions,
-    onEvent,
-    ...(flags.provider ? { provider: flags.provider } : {}),
-    ...(capture ? { capture } : {}),
-    ...(settings.respond ? { respond: new ResponseScript(settings.respond) } : {}),
-    ...(flags.forwardTo ? { forwardTo: flags.forwardTo } : {}),
+  const mode = flags.tunnel ?? (flags.publicUrl || !ctx.env.NGROK_AUTHTOKEN ? "none" : "ngrok");
+  const live = await LiveListener.start(
+    {
+      host: flags.host,
+      port: settings.port,
+      path: flags.path,
+      maxBody: settings.maxBody,
+      dedupe,
+      verifyOptions,
+      tunnel: {
+        mode,
+        spinner: !flags.json,
+        ...(flags.publicUrl ? { publicUrl: flags.publicUrl } : {}),
+        ...(flags.ngrokDomain ? { domain: flags.ngrokDomain } : {}),
+      },
+      ...(flags.provider ? { provider: flags.provider } : {}),
+      ...(capture ? { capture } : {}),
+      ...(settings.respond ? { respond: new ResponseScript(settings.respond) } : {}),
+      ...(flags.forwardTo ? { forwardTo: flags.forwardTo } : {}),
+    },
+    ctx,
+    (event) => {
+      if (event.type === "delivery") {
+        total++;
+        if (!event.verdict.verified) failed++;
+      }
+      report(event, flags, ctx, c);
+    },
+  ).catch(async (error: unknown) => {
+    await capture?.close();
+    throw error;
   });
 
-  let listener: Awaited<ReturnType<typeof startListener>> | undefined;
-  let tunnel: Tunnel | undefined;
   try {
-    try {
-      listener = await startListener(
-        { host: flags.host, port: settings.port, maxBody: settings.maxBody, now: () => ctx.now() },
-        (r) => session.handle(r),
-      );
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "EADDRINUSE")
-        throw usageError(
-          `port ${settings.port} is already in use`,
-          "pick another --port, or --port 0 for a free one",
-        );
-      throw error;
-    }
-    const local = `${listener.url}${flags.path}`;
-    let publicBase = flags.publicUrl?.replace(/\/+$/, "");
-    const mode = flags.tunnel ?? (flags.publicUrl || !ctx.env.NGROK_AUTHTOKEN ? "none" : "ngrok");
-    if (mode === "ngrok") {
-      tunnel = await connectTunnel(listener.port, flags, ctx);
-      publicBase = tunnel.url;
-    } else if (!flags.publicUrl && !flags.json)
+    if (mode === "none" && !flags.publicUrl && !flags.json)
       say(
         c.dim(
           "no tunnel: only this machine can reach the listener (set NGROK_AUTHTOKEN for an ngrok URL, or --public-url URL)",
         ),
       );
-    const publicUrl = publicBase ? `${publicBase}${flags.path}` : null;
     const capturePath = flags.capture === false ? null : flags.capture;
+    if (flags.register) await registerHere(live, flags, ctx, verifyOptions);
+    // Settings for a forced provider are built now, so a missing secret is reported before the first delivery.
+    if (flags.provider) verifyOptions(flags.provider);
     if (flags.json)
       emit(ctx, {
         type: "ready",
-        local,
-        public: publicUrl,
+        local: live.localUrl,
+        public: live.publicUrl,
         capture: capturePath,
         provider: flags.provider ?? null,
       });
     else {
-      say(`${c.bold("listening")} on ${local}${publicUrl ? `\n${c.bold("public URL")} ${publicUrl}` : ""}`);
+      say(
+        `${c.bold("listening")} on ${live.localUrl}${live.publicUrl ? `\n${c.bold("public URL")} ${live.publicUrl}` : ""}`,
+      );
       say(c.dim(capturePath ? `capturing every delivery to ${capturePath}` : "not capturing (--no-capture)"));
     }
 
-    const timedOut = await waitForEnd(ctx.signal, countReached, settings.timeoutMs);
-    if (settings.exitAfter !== undefined && timedOut) {
+    const count = settings.exitAfter ?? Number.POSITIVE_INFINITY;
+    const reached = await live.waitFor(count, () => true, settings.timeoutMs ?? 2 ** 31 - 1, ctx.signal);
+    if (settings.exitAfter !== undefined && !reached && !ctx.signal.aborted) {
       say(c.red(`timed out with ${total} of ${settings.exitAfter} deliveries`));
       return EXIT.failed;
     }
     if (settings.exitAfter !== undefined && failed > 0) return EXIT.failed;
     return EXIT.ok;
   } finally {
-    // Stop accepting and drain in-flight deliveries, flush the capture, then close the tunnel.
-    await listener?.close();
-    await capture?.close();
-    await tunnel?.close();
+    await live.close();
+  }
+}
+
+/** --register: give the provider this listener's URL (public if any, else local, e.g. for an emulator). */
+async function registerHere(
+  live: LiveListener,
+  flags: ListenFlags,
+  ctx: Context,
+  verifyOptions: VerifyOptionsSource,
+): Promise<void> {
+  if (!flags.provider)
+    throw usageError("--register needs --provider", "e.g. whtool listen --provider dfns --register");
+  if (!live.publicUrl && !flags.json)
+    ctx.stderr.write(
+      "registering the local URL: only reachable from this machine (e.g. the built-in emulator)\n",
+    );
+  const api = await APIS[flags.provider]();
+  try {
+    const outcome = await api.register(
+      registerInput({
+        url: live.webhookUrl,
+        ...(flags.link ? { link: flags.link } : {}),
+        ...(flags.event ? { event: flags.event } : {}),
+        ...(flags.webhookId ? { webhookId: flags.webhookId } : {}),
+        ...(flags.secret ? { secret: flags.secret } : {}),
+      }),
+      apiContext(ctx, flags.json === true),
+    );
+    verifyOptions.reset(); // register may have saved a new secret
+    if (flags.json) emit(ctx, { type: "register", ...outcome });
+    else ctx.stderr.write(`${outcome.message}\n`);
+  } catch (error) {
+    throw apiFailure(PROVIDERS[flags.provider].info.name, "register", error);
   }
 }
 
@@ -183,71 +212,6 @@ async function primeDedupe(path: string, dedupe: DedupeIndex, say: (line: string
         meta: verdict.meta ?? {},
       });
   }
-}
-
-/** Verification settings per provider, built once; a missing secret is a warning and `no_secret` verdicts. */
-function verifyOptionsCache(flags: KeyFlags, ctx: Context, say: (line: string) => void) {
-  const cache = new Map<ProviderId, Omit<VerifyOptions, "at">>();
-  return (provider: ProviderId): Omit<VerifyOptions, "at"> => {
-    let options = cache.get(provider);
-    if (!options) {
-      try {
-        options = verifyOptionsFor(provider, flags, ctx);
-      } catch (error) {
-        if (!(error instanceof WhtoolError) || error.exitCode !== EXIT.config) throw error;
-        say(
-          `warning: ${provider} deliveries will not verify: ${error.message}${error.hint ? ` — ${error.hint}` : ""}`,
-        );
-        options = { secrets: [], trustedIssuers: [] };
-      }
-      cache.set(provider, options);
-    }
-    return options;
-  };
-}
-
-async function connectTunnel(port: number, flags: ListenFlags, ctx: Context): Promise<Tunnel> {
-  if (!ctx.env.NGROK_AUTHTOKEN)
-    throw tunnelError(
-      "--tunnel ngrok needs NGROK_AUTHTOKEN",
-      "set it in the environment or .env (https://dashboard.ngrok.com/get-started/your-authtoken), or use --public-url / --tunnel none",
-    );
-  const domain = flags.ngrokDomain ?? ctx.env.NGROK_DOMAIN;
-  const spinner =
-    ctx.stderr.isTTY && !flags.json
-      ? (await import("ora")).default({ text: "opening an ngrok tunnel…", stream: process.stderr }).start()
-      : undefined;
-  try {
-    const tunnel = await openNgrokTunnel({
-      addr: `127.0.0.1:${port}`,
-      timeoutMs: NGROK_CONNECT_TIMEOUT_MS,
-      authtoken: ctx.env.NGROK_AUTHTOKEN,
-      ...(domain ? { domain } : {}),
-    });
-    spinner?.succeed(`ngrok tunnel open: ${tunnel.url}`);
-    return tunnel;
-  } catch (error) {
-    spinner?.fail("ngrok tunnel failed");
-    throw error;
-  }
-}
-
-/** Resolves true on timeout, false on Ctrl-C/SIGTERM or when the delivery count is reached. */
-function waitForEnd(
-  signal: AbortSignal,
-  countReached: Promise<void>,
-  timeoutMs: number | undefined,
-): Promise<boolean> {
-  return new Promise((done) => {
-    if (signal.aborted) return done(false);
-    const timer = timeoutMs === undefined ? undefined : setTimeout(() => done(true), timeoutMs);
-    const stop = () => {
-      clearTimeout(timer);
-      done(false);
-    };
-    signal.addEventListener("abort", stop, { once: true });
-    void countReached.then(stop);
-  });
 }
 
 function report(event: ListenEvent, flags: ListenFlags, ctx: Context, c: ReturnType<typeof colourFor>): void {
