@@ -23,7 +23,7 @@ async function keysFor(issuer, kid) {
   return caches.get(issuer)(kid);
 }
 
-serve("pps", async (req, body) => {
+serve("pps", async (req) => {
   try {
     const token = /^Bearer\s+(\S+)$/.exec(String(req.headers.authorization ?? ""))?.[1];
     const jwt = decode(token);

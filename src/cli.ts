@@ -115,6 +115,14 @@ Exit codes: 0 all verified, 1 a verification failed, 2 usage, 3 missing secret o
     .option("--secret-env <name>", "read the secret from this environment variable")
     .option("--jwks-file <file>", "JWKS for MoneyKit or PointServices keys")
     .option("--jwks-url <url>", "fetch the JWKS from this URL instead of the provider's")
+    .option("--register", "once the URL is known, register it with the provider's API (as whtool register)")
+    .option("--link <id>", "with --register, MoneyKit: the link whose webhook to set")
+    .option(
+      "--event <name>",
+      "with --register: Dfns kinds, Bracken events, Kopo Kopo event types (repeatable)",
+      collect,
+    )
+    .option("--webhook-id <id>", "with --register, Dfns: update this webhook")
     .option("--exit-after <n>", "stop after n deliveries (exit 1 if any failed verification)")
     .option(
       "--timeout <duration>",
@@ -130,6 +138,7 @@ Examples:
   $ whtool listen --tunnel none --port 0 --json             # local only, machine-readable
   $ whtool listen --forward-to http://127.0.0.1:3000/hooks  # verify, then pass on to your app
   $ whtool listen --respond 500,500,200                     # watch the provider retry
+  $ whtool listen --provider dfns --register                # tunnel, then create the Dfns webhook
   $ whtool listen --public-url https://hooks.example.com --exit-after 1 --timeout 2m
 
 Ctrl-C drains in-flight deliveries, flushes the capture file, closes the tunnel and exits 0.`,
@@ -137,6 +146,87 @@ Ctrl-C drains in-flight deliveries, flushes the capture file, closes the tunnel 
     .action(async (flags) => {
       const { listenCommand } = await import("./commands/listen.js");
       setExit(await listenCommand(flags, ctx));
+    });
+
+  program
+    .command("register")
+    .summary("register or update the webhook URL with a provider's API")
+    .description(
+      "Register or update a webhook with the provider's API. Secrets a provider shows once (Dfns) or that whtool chooses (Bracken) are saved in .whtool/state.json (mode 0600) and used by listen and verify.",
+    )
+    .addOption(providerOption().makeOptionMandatory())
+    .option("--url <url>", "the webhook URL to register")
+    .option("--link <id>", "MoneyKit: set the webhook of this link")
+    .option("--new-link", "MoneyKit: create a link session with this webhook instead")
+    .option(
+      "--webhook-id <id>",
+      "Dfns: update this webhook (default: the one with the same URL, else create)",
+    )
+    .option(
+      "--event <name>",
+      "Dfns kinds, Bracken events, Kopo Kopo event types, PPS topics (repeatable)",
+      collect,
+    )
+    .option(
+      "--secret <value>",
+      "Bracken: the subscription secret (default: BRACKEN_WEBHOOK_SECRET or a strong generated one)",
+      collect,
+    )
+    .option("--status <location>", "Kopo Kopo: read a subscription back from its Location")
+    .option("--scope <scope>", "Kopo Kopo: till or company")
+    .option("--till <number>", "Kopo Kopo: the till number (default: KOPOKOPO_TILL_NUMBER)")
+    .option("--tenant <id>", "PointServices: the tenant id to give your account representative")
+    .option("--json", "one JSON line with what was registered")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ whtool register --provider moneykit --link mk_123 --url https://abc.ngrok-free.app/webhooks
+  $ whtool register --provider moneykit --new-link --url https://abc.ngrok-free.app/webhooks
+  $ whtool register --provider dfns --url https://abc.ngrok-free.app/webhooks --event wallet.transfer.confirmed
+  $ whtool register --provider bracken --url https://abc.ngrok-free.app/webhooks --event User_Create
+  $ whtool register --provider kopokopo --url https://abc.ngrok-free.app/webhooks --event buygoods_transaction_received
+  $ whtool register --provider pps --url https://hooks.example.com/webhooks --tenant OU1243
+
+Exit codes: 0 registered, 2 usage, 3 credentials missing, 4 the API refused or could not be reached.`,
+    )
+    .action(async (flags) => {
+      const { registerCommand } = await import("./commands/register.js");
+      setExit(await registerCommand(flags, ctx));
+    });
+
+  program
+    .command("trigger")
+    .summary("ask a provider's API to send a test event")
+    .description(
+      "Make the provider send something: MoneyKit test events, product refreshes and link deletion; Dfns ping and its event log; Bracken user create/delete; Kopo Kopo payments (simulated on the emulator); PointServices' test webhook.",
+    )
+    .argument("[trigger]", "what to trigger (default per provider: see examples)")
+    .addOption(providerOption().makeOptionMandatory())
+    .option("--link <id>", "MoneyKit: the link (default: MONEYKIT_LINK_ID)")
+    .option("--products <list>", "MoneyKit refresh: accounts,account_numbers,identity,transactions")
+    .option("--yes", "MoneyKit delete-link: confirm (it cannot be undone)")
+    .option("--webhook-id <id>", "Dfns: the webhook to ping or list events of")
+    .option("--till <number>", "Kopo Kopo: the till paid")
+    .option("--amount <amount>", "Kopo Kopo: the amount paid")
+    .option("--username <name>", "Bracken user-delete: the user")
+    .option("--to <url>", "PointServices test: the address to deliver to")
+    .option("--json", "one JSON line with what the provider answered")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ whtool trigger link.state_changed --provider moneykit --link mk_123
+  $ whtool trigger refresh --provider moneykit --link mk_123 --products accounts,transactions
+  $ whtool trigger ping --provider dfns
+  $ whtool trigger events --provider dfns
+  $ whtool trigger user-create --provider bracken
+  $ whtool trigger buygoods --provider kopokopo --amount 100
+  $ whtool trigger test --provider pps --to https://hooks.example.com/webhooks`,
+    )
+    .action(async (trigger: string | undefined, flags) => {
+      const { triggerCommand } = await import("./commands/trigger.js");
+      setExit(await triggerCommand(trigger, flags, ctx));
     });
 
   program
@@ -191,6 +281,85 @@ Examples:
     .action(async (flags) => {
       const { emulateCommand } = await import("./commands/emulate.js");
       setExit(await emulateCommand(flags, ctx));
+    });
+
+  program
+    .command("smoke")
+    .summary("CI one-shot: listen, register, trigger, wait for verified deliveries, report, exit 0/1")
+    .description(
+      "Run the whole loop once and pass or fail: listen (ngrok, --public-url, or the built-in emulator with --emulate), register, trigger, wait for N verified deliveries or the timeout, clean up what was registered, write a JSON report.",
+    )
+    .addOption(providerOption().makeOptionMandatory())
+    .option("--emulate", "run against the built-in emulator: no account, no network")
+    .option("--event <name>", "what to trigger (default per provider, see whtool trigger --help)")
+    .option("--expect <n>", "verified deliveries needed to pass", "1")
+    .option("--timeout <duration>", "how long to wait for them", "60s")
+    .option("--report <file>", "write the JSON report here")
+    .option("--public-url <url>", "a public URL routed to the listener (instead of ngrok)")
+    .option("--port <n>", "listener port (0: a free one)", "0")
+    .option("--link <id>", "MoneyKit: the link to use (default: MONEYKIT_LINK_ID)")
+    .option("--secret <value>", "verify with this secret instead of the configured one (repeatable)", collect)
+    .option("--secret-env <name>", "verify with the secret in this environment variable")
+    .option("--json", "the report as one JSON line on stdout")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ whtool smoke --provider dfns --emulate
+  $ whtool smoke --provider moneykit --link mk_123 --expect 1 --timeout 2m --report smoke.json
+  $ whtool smoke --provider bracken --public-url https://hooks.example.com --json
+
+Exit codes: 0 passed, 1 a delivery failed verification or too few arrived, 3 credentials missing, 4 API error, 5 tunnel error.`,
+    )
+    .action(async (flags) => {
+      const { smokeCommand } = await import("./commands/smoke.js");
+      setExit(await smokeCommand(flags, ctx));
+    });
+
+  program
+    .command("check")
+    .summary("conformance suite against your own webhook handler")
+    .description(
+      "Send your handler a valid delivery and a set of forged ones (tampered body, wrong secret, missing signature, stale timestamp, expired or foreign-key JWT, alg none…) and check it accepts the valid one (2xx, in time), answers a duplicate with 2xx, and rejects every forgery (4xx).",
+    )
+    .argument("<url>", "your handler's URL")
+    .addOption(providerOption().makeOptionMandatory())
+    .option(
+      "--secret <value>",
+      "the secret your handler verifies with (HMAC providers; default: the provider's env var)",
+      collect,
+    )
+    .option("--secret-env <name>", "read that secret from this environment variable")
+    .option("--key-port <n>", "MoneyKit/PPS: port of the JWKS/OIDC server your handler trusts", "4998")
+    .option("--audience <aud>", "PPS: the audience your handler expects", "whtool-check")
+    .option("--junit <file>", "write JUnit XML for CI systems")
+    .option("--json", "one JSON line per case, then a summary line")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ whtool check http://127.0.0.1:3000/webhooks --provider dfns --secret whs-test
+  $ MONEYKIT_API_URL=http://127.0.0.1:4998 node my-handler.js &   # trust whtool's check key
+  $ whtool check http://127.0.0.1:3000/webhooks --provider moneykit --junit check.xml
+
+Exit codes: 0 every case passed, 1 a case failed, 3 no secret, 4 the handler did not answer.`,
+    )
+    .action(async (url: string, flags) => {
+      const { checkCommand } = await import("./commands/check.js");
+      setExit(await checkCommand(url, flags, ctx));
+    });
+
+  program
+    .command("demo")
+    .summary("the whole loop for all five providers on the built-in emulators (offline)")
+    .description(
+      "Start emulators for all five providers and one local listener; register, trigger, receive and verify a delivery from each; print a summary table. No account, no tunnel, no network.",
+    )
+    .option("--json", "one JSON line per provider")
+    .addHelpText("after", "\nExamples:\n  $ whtool demo\n  $ npm run demo")
+    .action(async (flags) => {
+      const { demoCommand } = await import("./commands/demo.js");
+      setExit(await demoCommand(flags, ctx));
     });
 
   program

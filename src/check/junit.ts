@@ -10,7 +10,7 @@ export interface CaseResult {
   readonly failure: string | null;
 }
 
-const escape = (text: string) =>
+const xmlEscape = (text: string) =>
   text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 /** JUnit XML, as CI systems (GitHub, GitLab, Jenkins) read it. */
@@ -19,15 +19,15 @@ export function junitXml(suite: string, results: readonly CaseResult[]): string 
   const seconds = (ms: number) => (ms / 1000).toFixed(3);
   const total = results.reduce((sum, r) => sum + r.durationMs, 0);
   const cases = results.map((r) => {
-    const open = `    <testcase classname="${escape(suite)}" name="${escape(r.name)}" time="${seconds(r.durationMs)}"`;
+    const open = `    <testcase classname="${xmlEscape(suite)}" name="${xmlEscape(r.name)}" time="${seconds(r.durationMs)}"`;
     return r.passed
       ? `${open}/>`
-      : `${open}>\n      <failure message="${escape(r.failure ?? "failed")}">${escape(r.why)}</failure>\n    </testcase>`;
+      : `${open}>\n      <failure message="${xmlEscape(r.failure ?? "failed")}">${xmlEscape(r.why)}</failure>\n    </testcase>`;
   });
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites tests="${results.length}" failures="${failures}" time="${seconds(total)}">`,
-    `  <testsuite name="${escape(suite)}" tests="${results.length}" failures="${failures}" time="${seconds(total)}">`,
+    `  <testsuite name="${xmlEscape(suite)}" tests="${results.length}" failures="${failures}" time="${seconds(total)}">`,
     ...cases,
     "  </testsuite>",
     "</testsuites>",

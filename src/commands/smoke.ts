@@ -1,0 +1,119 @@
+import { writeFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { apiContext } from "../api/context.js";
+import { APIS } from "../api/index.js";
+import type { Context } from "../context.js";
+import { DedupeIndex } from "../core/dedupe.js";
+import type { ProviderId } from "../core/provider-id.js";
+import { parseDuration } from "../core/time.js";
+import { EXIT, tunnelError, usageError } from "../errors.js";
+import { LiveListener } from "../listen/live.js";
+import { verifyOptionsCache } from "../listen/verify-cache.js";
+import { startEmulated } from "../loop/emulated-env.js";
+import { type LoopReport, runLoop } from "../loop/run-loop.js";
+import { emit } from "../ui/json-lines.js";
+import { progress } from "../ui/progress.js";
+import { colourFor } from "../ui/style.js";
+
+export interface SmokeFlags {
+  readonly provider: ProviderId;
+  readonly emulate?: boolean;
+  readonly event?: string;
+  readonly expect: string;
+  readonly timeout: string;
+  readonly report?: string;
+  readonly publicUrl?: string;
+  readonly port: string;
+  readonly link?: string;
+  readonly secret?: readonly string[];
+  readonly secretEnv?: string;
+  readonly json?: boolean;
+}
+
+/** CI one-shot: listen, register, trigger, wait for N verified deliveries, clean up, report, exit 0/1. */
+export async function smokeCommand(flags: SmokeFlags, ctx: Context): Promise<number> {
+  const expect = Number(flags.expect);
+  if (!Number.isInteger(expect) || expect < 1)
+    throw usageError(`--expect ${flags.expect}: give a number of deliveries`);
+  const timeoutMs = parseDuration(flags.timeout);
+  if (!timeoutMs) throw usageError(`--timeout ${flags.timeout}: give a duration like 30s or 2m`);
+  const port = Number(flags.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw usageError(`--port ${flags.port}: not a port number`);
+  if (!flags.emulate && !flags.publicUrl && !ctx.env.NGROK_AUTHTOKEN)
+    throw tunnelError(
+      "smoke against the real provider needs a public URL",
+      "set NGROK_AUTHTOKEN for an ngrok tunnel, pass --public-url URL, or use --emulate for the built-in emulator",
+    );
+
+  const emulated = flags.emulate ? await startEmulated(ctx, [flags.provider]) : undefined;
+  const run = emulated?.ctx ?? ctx;
+  const c = colourFor(ctx.stderr, ctx.env);
+  const spinner = await progress(ctx, flags.json === true);
+  let live: LiveListener | undefined;
+  let report: LoopReport | undefined;
+  try {
+    const keyFlags = {
+      ...(flags.secret ? { secret: flags.secret } : {}),
+      ...(flags.secretEnv ? { secretEnv: flags.secretEnv } : {}),
+    };
+    const verifyOptions = verifyOptionsCache(keyFlags, run, (line) => spinner.note(line));
+    live = await LiveListener.start(
+      {
+        host: "127.0.0.1",
+        port,
+        path: "/webhooks",
+        maxBody: 1 << 20,
+        dedupe: new DedupeIndex(),
+        verifyOptions,
+        provider: flags.provider,
+        tunnel: flags.emulate
+          ? { mode: "none" }
+          : flags.publicUrl
+            ? { mode: "none", publicUrl: flags.publicUrl }
+            : { mode: "ngrok", spinner: false },
+      },
+      run,
+      () => undefined,
+    );
+    report = await runLoop({
+      provider: flags.provider,
+      live,
+      api: await APIS[flags.provider](),
+      apiCtx: apiContext(run, true),
+      expect,
+      timeoutMs,
+      signal: ctx.signal,
+      cleanup: true,
+      step: (text) => {
+        verifyOptions.reset(); // a registration may have saved a secret since the last step
+        spinner.step(text);
+      },
+      ...(flags.event ? { trigger: flags.event } : {}),
+      ...(flags.link ? { register: { link: flags.link } } : {}),
+    });
+  } finally {
+    spinner.stop();
+    await live?.close();
+    await emulated?.close();
+  }
+
+  const full = { type: "smoke", emulated: flags.emulate === true, ...report };
+  if (flags.report !== undefined)
+    await writeFile(resolve(ctx.cwd, flags.report), `${JSON.stringify(full, null, 2)}\n`);
+  if (flags.json) emit(ctx, full);
+  else {
+    for (const r of report.received)
+      ctx.stderr.write(
+        `  ${r.verified ? c.green("✓") : c.red("✗")} ${r.event ?? "(no event)"} ${c.dim(r.id)} → ${r.status}${r.reason ? ` ${c.red(r.reason)}` : ""}\n`,
+      );
+    ctx.stderr.write(
+      report.passed
+        ? `${c.green.bold("smoke passed")}: ${report.verified} verified ${flags.provider} ${report.verified === 1 ? "delivery" : "deliveries"} in ${report.timings.totalMs} ms\n`
+        : `${c.red.bold("smoke failed")}: ${report.reason}\n`,
+    );
+    if (flags.report !== undefined) ctx.stderr.write(c.dim(`report written to ${flags.report}\n`));
+  }
+  if (report.passed) return EXIT.ok;
+  return report.errorExitCode ?? EXIT.failed;
+}
