@@ -122,3 +122,56 @@ baseline.sort((a, b) => a - b);
 process.stdout.write(
   `whtool verify start-up (spawned, 1 dfns capture): median ${times[7]?.toFixed(0)} ms, min ${times[0]?.toFixed(0)} ms; bare \`node -e 0\`: median ${baseline[7]?.toFixed(0)} ms\n`,
 );
+
+// The listener under a burst: 1,000 concurrent signed deliveries, each verified and appended to the
+// capture file before it is answered.
+{
+  const { runCli } = await import("../test/helpers/cli.js");
+  const { join: joinPath } = await import("node:path");
+  const burst = 1000;
+  const controller = new AbortController();
+  let readyUrl = "";
+  const ready = new Promise<void>((resolve) => {
+    void runCli(
+      [
+        "listen",
+        "--json",
+        "--tunnel",
+        "none",
+        "--port",
+        "0",
+        "--capture",
+        joinPath(dir, "burst.jsonl"),
+        "--provider",
+        "dfns",
+      ],
+      {
+        env: { DFNS_WEBHOOK_SECRET: secret },
+        signal: controller.signal,
+        onStdout: (chunk) => {
+          const line = chunk.split("\n").find((l) => l.includes('"ready"'));
+          if (line) {
+            readyUrl = String((JSON.parse(line) as { local: string }).local);
+            resolve();
+          }
+        },
+      },
+    );
+  });
+  await ready;
+  const signature = signDfns(body, secret);
+  const start = performance.now();
+  const statuses = await Promise.all(
+    Array.from({ length: burst }, () =>
+      fetch(readyUrl, { method: "POST", headers: { "X-DFNS-WEBHOOK-SIGNATURE": signature }, body }).then(
+        (r) => r.status,
+      ),
+    ),
+  );
+  const ms = performance.now() - start;
+  controller.abort();
+  const ok = statuses.filter((s) => s === 200).length;
+  process.stdout.write(
+    `listen burst: ${burst} concurrent deliveries (verify + capture + answer) in ${ms.toFixed(0)} ms, ${Math.round((burst / ms) * 1000)} deliveries/s, ${ok} answered 200\n`,
+  );
+}

@@ -26,9 +26,13 @@ export function buildProgram(ctx: Context, version: string, setExit: (code: numb
       "after",
       `
 Examples:
+  $ whtool demo                                   the whole loop for all five providers, offline
+  $ whtool listen --provider dfns --register      tunnel, register, capture and verify live
+  $ whtool trigger ping --provider dfns           make the provider send something
   $ whtool verify .whtool/captures.jsonl          verify captured deliveries, step by step
+  $ whtool smoke --provider dfns --emulate        CI: pass or fail the whole loop
+  $ whtool check http://127.0.0.1:3000/webhooks --provider dfns --secret whs-test
   $ whtool emulate --provider all                 run every provider's API locally
-  $ whtool send --provider dfns --to http://127.0.0.1:8080/webhooks --secret whs-test
   $ whtool providers                              schemes, headers, env vars and events
 
 Each command has --help with examples. Exit codes: 0 ok, 1 failed, 2 usage, 3 configuration, 4 network, 5 tunnel, 70 bug.`,
