@@ -1,34 +1,20 @@
 import assert from "node:assert/strict";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { headerValue } from "../../src/core/delivery.js";
 import type { RunningEmulator } from "../../src/emulators/types.js";
 import { type BrackenEmulatorOptions, startBrackenEmulator } from "../../src/providers/bracken/emulator.js";
 import { signBracken } from "../../src/providers/bracken/sign.js";
 import { PROVIDERS } from "../../src/providers/index.js";
-import { type Received, type Receiver, startReceiver } from "../helpers/receiver.js";
+import { envOf, receiver, track } from "../helpers/api.js";
+import type { Received } from "../helpers/receiver.js";
 
 const FAST = 0.0001;
-const emulators: RunningEmulator[] = [];
-const receivers: Receiver[] = [];
-after(() => Promise.all([...emulators.map((e) => e.close()), ...receivers.map((r) => r.close())]));
-
 async function emulator(options: BrackenEmulatorOptions = {}): Promise<RunningEmulator> {
   const emu = await startBrackenEmulator({ timeScale: FAST, ...options });
-  emulators.push(emu);
-  return emu;
+  return track(emu);
 }
 
-async function receiver(statuses?: readonly number[]): Promise<Receiver> {
-  const r = await startReceiver(statuses);
-  receivers.push(r);
-  return r;
-}
-
-const env = (emu: RunningEmulator, name: string): string => {
-  const value = emu.env[name];
-  assert.ok(value, `${name} in env`);
-  return value;
-};
+const env = envOf;
 
 function tokenRequest(
   emu: RunningEmulator,

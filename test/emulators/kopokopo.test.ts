@@ -7,24 +7,17 @@ import type { KopoKopoEmulatorOptions } from "../../src/providers/kopokopo/emula
 import { startKopoKopoEmulator } from "../../src/providers/kopokopo/emulator.js";
 import { KOPOKOPO_COMPANY_EVENTS, KOPOKOPO_TILL_EVENTS } from "../../src/providers/kopokopo/info.js";
 import { signKopoKopo } from "../../src/providers/kopokopo/sign.js";
+import { envOf, track } from "../helpers/api.js";
 import { closedPort } from "../helpers/http-server.js";
 import { type Received, startReceiver } from "../helpers/receiver.js";
 
 const FAST = 0.0001;
-const emulators: RunningEmulator[] = [];
-after(() => Promise.all(emulators.map((e) => e.close())));
-
 async function emulator(options: KopoKopoEmulatorOptions = {}): Promise<RunningEmulator> {
   const emu = await startKopoKopoEmulator({ timeScale: FAST, ...options });
-  emulators.push(emu);
-  return emu;
+  return track(emu);
 }
 
-const env = (emu: RunningEmulator, name: string): string => {
-  const value = emu.env[name];
-  assert.ok(value, `${name} in env`);
-  return value;
-};
+const env = envOf;
 
 function tokenRequest(
   emu: RunningEmulator,

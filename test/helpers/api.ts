@@ -53,3 +53,10 @@ export async function failure(call: () => Promise<unknown>): Promise<WhtoolError
 
 /** What a user sees of an error: message and hint. */
 export const shown = (error: WhtoolError) => `${error.message}\n${error.hint ?? ""}`;
+
+/** An env var an emulator must have set (a missing one fails the test, not a later call). */
+export function envOf(emulator: { readonly env: Readonly<Record<string, string>> }, name: string): string {
+  const value = emulator.env[name];
+  assert.ok(value, `${name} in the emulator's env`);
+  return value;
+}
