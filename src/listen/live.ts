@@ -5,6 +5,7 @@ import type { Context } from "../context.js";
 import type { DedupeIndex } from "../core/dedupe.js";
 import type { ProviderId } from "../core/provider-id.js";
 import { tunnelError, usageError } from "../errors.js";
+import { canSpin } from "../ui/progress.js";
 import type { ResponseScript } from "./respond.js";
 import { type DeliveryEvent, type ListenEvent, ListenSession } from "./session.js";
 import type { VerifyOptionsSource } from "./verify-cache.js";
@@ -157,7 +158,7 @@ async function connectTunnel(port: number, tunnel: LiveOptions["tunnel"], ctx: C
     );
   const domain = tunnel.domain ?? ctx.env.NGROK_DOMAIN;
   const spinner =
-    tunnel.spinner && ctx.stderr.isTTY
+    tunnel.spinner && canSpin(ctx)
       ? (await import("ora")).default({ text: "opening an ngrok tunnel…", stream: process.stderr }).start()
       : undefined;
   try {
