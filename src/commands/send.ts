@@ -9,6 +9,7 @@ import { configError, EXIT, networkError, usageError } from "../errors.js";
 import { OUTBOUND } from "../providers/outbound.js";
 import { generateSigningKey, jwksOf } from "../providers/signing-key.js";
 import type { OutboundCredentials } from "../providers/types.js";
+import { answered2xx, answerText } from "../ui/answer-text.js";
 import { emit } from "../ui/json-lines.js";
 import { colourFor } from "../ui/style.js";
 
@@ -65,7 +66,7 @@ export async function sendCommand(flags: SendFlags, ctx: Context): Promise<numbe
     for (let n = 1; n <= count; n++) {
       const delivery = await outbound.build(event, credentials, ctx.now());
       const result = await postRaw(target, delivery.headers, delivery.body);
-      const ok = result.status !== null && result.status >= 200 && result.status < 300;
+      const ok = answered2xx(result);
       if (!ok) failed++;
       if (result.status === null) unreachable++;
       if (flags.json)
@@ -79,17 +80,10 @@ export async function sendCommand(flags: SendFlags, ctx: Context): Promise<numbe
           error: result.error,
           durationMs: result.durationMs,
         });
-      else {
-        const status =
-          result.status === null
-            ? c.red(`no answer (${result.error})`)
-            : ok
-              ? c.green(String(result.status))
-              : c.red(String(result.status));
+      else
         say(
-          `${count > 1 ? `${n}/${count} ` : ""}${flags.provider} ${event} ${c.dim(delivery.eventId)} → ${status} ${c.dim(`${result.durationMs} ms`)}`,
+          `${count > 1 ? `${n}/${count} ` : ""}${flags.provider} ${event} ${c.dim(delivery.eventId)} → ${answerText(result, c)}`,
         );
-      }
     }
     if (unreachable === count)
       throw networkError(

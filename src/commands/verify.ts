@@ -1,11 +1,9 @@
-import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
-import { DEFAULT_CAPTURE_FILE } from "../adapters/capture.js";
+import { resolve } from "node:path";
 import { readAll } from "../adapters/stdin.js";
 import { type KeyFlags, verifyOptionsFor } from "../config/verify-options.js";
 import type { Context } from "../context.js";
-import { type CaptureRecord, parseCaptureText, toDelivery } from "../core/capture-format.js";
+import { toDelivery } from "../core/capture-format.js";
 import { DedupeIndex } from "../core/dedupe.js";
 import { type Delivery, type HeaderPair, parseHeaderLine } from "../core/delivery.js";
 import { detectProvider } from "../core/detect.js";
@@ -18,6 +16,7 @@ import type { VerifyOptions } from "../providers/types.js";
 import { deliveryLine, emit } from "../ui/json-lines.js";
 import { colourFor } from "../ui/style.js";
 import { formatVerdict } from "../ui/verdict-text.js";
+import { readCaptureSource } from "./capture-source.js";
 
 export interface VerifyFlags extends KeyFlags {
   readonly provider?: string;
@@ -137,35 +136,20 @@ async function handGiven(flags: VerifyFlags, ctx: Context): Promise<Item> {
 }
 
 async function fromCapture(file: string | undefined, flags: VerifyFlags, ctx: Context): Promise<Item[]> {
-  let source = file;
-  if (source === undefined) {
-    if (!existsSync(join(ctx.cwd, DEFAULT_CAPTURE_FILE)))
-      throw usageError(
-        `no capture file given and ${DEFAULT_CAPTURE_FILE} does not exist`,
-        "give a capture file, - to read one from stdin, or --body FILE -H 'Name: value' for a hand-given delivery",
-      );
-    source = DEFAULT_CAPTURE_FILE;
-  }
-  let text: string;
-  try {
-    text =
-      source === "-"
-        ? (await readAll(ctx.stdin)).toString("utf8")
-        : await readFile(resolve(ctx.cwd, source), "utf8");
-  } catch (error) {
-    throw usageError(`cannot read ${source}: ${(error as Error).message}`);
-  }
-  const parsed = parseCaptureText(text, source === "-" ? "stdin" : source);
-  for (const warning of parsed.warnings) ctx.stderr.write(`warning: ${warning}\n`);
-  let records: readonly CaptureRecord[] = parsed.records;
+  const found = await readCaptureSource(
+    file,
+    ctx,
+    "give a capture file, - to read one from stdin, or --body FILE -H 'Name: value' for a hand-given delivery",
+  );
+  let records = found.records;
   if (flags.id !== undefined) {
     records = records.filter((record) => record.id === flags.id);
-    if (records.length === 0) throw usageError(`no delivery with id ${flags.id} in ${source}`);
+    if (records.length === 0) throw usageError(`no delivery with id ${flags.id} in ${found.source}`);
   }
   if (records.length === 0)
     throw new WhtoolError(
       "empty",
-      `no deliveries in ${source}: nothing verified`,
+      `no deliveries in ${found.source}: nothing verified`,
       EXIT.failed,
       "capture some with whtool listen, or verify a hand-given one with --body FILE -H 'Name: value'",
     );
