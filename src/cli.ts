@@ -32,6 +32,7 @@ Examples:
   $ whtool verify .whtool/captures.jsonl          verify captured deliveries, step by step
   $ whtool smoke --provider dfns --emulate        CI: pass or fail the whole loop
   $ whtool check http://127.0.0.1:3000/webhooks --provider dfns --secret whs-test
+  $ whtool replay --to http://127.0.0.1:3000/webhooks   resend captured deliveries to your app
   $ whtool emulate --provider all                 run every provider's API locally
   $ whtool providers                              schemes, headers, env vars and events
 
@@ -261,6 +262,31 @@ Exit codes: 0 every delivery answered 2xx, 1 one was not, 3 no secret to sign wi
     .action(async (flags) => {
       const { sendCommand } = await import("./commands/send.js");
       setExit(await sendCommand(flags, ctx));
+    });
+
+  program
+    .command("replay")
+    .summary("resend captured deliveries (exact bytes and headers) to a URL")
+    .description(
+      "Resend captured deliveries exactly as they arrived — the same bytes and headers, in order (hop-by-hop headers dropped) — to your handler, e.g. after fixing a bug. Signatures stay valid; timestamps are as old as the capture, so a Dfns handler will rightly refuse a stale one.",
+    )
+    .argument("[file]", "capture file, or - for stdin; default .whtool/captures.jsonl")
+    .requiredOption("--to <url>", "where to send them")
+    .option("--id <id>", "replay only this delivery (repeatable)", collect)
+    .addOption(new Option("--provider <id>", "replay only this provider's deliveries").choices(PROVIDER_IDS))
+    .option("--json", "one JSON line per delivery replayed")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ whtool replay --to http://127.0.0.1:3000/webhooks
+  $ whtool replay captures.jsonl --id d_0mwt8byvh3e16d67786 --to http://127.0.0.1:3000/webhooks --json
+
+Exit codes: 0 every delivery answered 2xx, 1 one was not, 2 usage, 4 nothing answered.`,
+    )
+    .action(async (file: string | undefined, flags) => {
+      const { replayCommand } = await import("./commands/replay.js");
+      setExit(await replayCommand(file, flags, ctx));
     });
 
   program
