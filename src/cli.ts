@@ -161,7 +161,7 @@ Ctrl-C drains in-flight deliveries, flushes the capture file, closes the tunnel 
     )
     .addOption(providerOption().makeOptionMandatory())
     .option("--url <url>", "the webhook URL to register")
-    .option("--link <id>", "MoneyKit: set the webhook of this link")
+    .option("--link <id>", "MoneyKit: set the webhook of this link (default: MONEYKIT_LINK_ID)")
     .option("--new-link", "MoneyKit: create a link session with this webhook instead")
     .option(
       "--webhook-id <id>",

@@ -19,12 +19,6 @@ export function headerValue(headers: readonly HeaderPair[], name: string): strin
   return undefined;
 }
 
-/** Every value of a header, in order received. */
-export function headerValues(headers: readonly HeaderPair[], name: string): string[] {
-  const wanted = name.toLowerCase();
-  return headers.filter(([n]) => n.toLowerCase() === wanted).map(([, v]) => v);
-}
-
 /**
  * Parses `Name: value` as given with `-H` (curl style). Returns undefined when there is no colon
  * or the name is not a valid HTTP token.

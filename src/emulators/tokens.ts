@@ -34,7 +34,3 @@ export class TokenStore {
     return this.#expiry.size;
   }
 }
-
-export function randomId(prefix: string, bytes = 12): string {
-  return `${prefix}${randomBytes(bytes).toString("hex")}`;
-}

@@ -80,10 +80,7 @@ export async function runLoop(options: LoopOptions): Promise<LoopReport> {
     options.step?.(`registering ${options.live.webhookUrl} with ${name}`);
     const t0 = performance.now();
     registered = await options.api
-      .register(
-        { url: options.live.webhookUrl, ...defaultsFor(options), ...options.register },
-        options.apiCtx,
-      )
+      .register({ url: options.live.webhookUrl, ...options.register }, options.apiCtx)
       .catch((error: unknown) => {
         throw apiFailure(name, "register", error);
       });
@@ -159,18 +156,11 @@ export async function runLoop(options: LoopOptions): Promise<LoopReport> {
   };
 }
 
-/** What each provider's register needs beyond the URL, from its env (the emulators set these). */
-function defaultsFor(options: LoopOptions): Partial<RegisterInput> {
-  const env = options.apiCtx.env;
-  if (options.provider === "moneykit" && env.MONEYKIT_LINK_ID) return { link: env.MONEYKIT_LINK_ID };
-  return {};
-}
-
+/** Trigger exactly what was registered: MoneyKit's link, Dfns' webhook; PPS posts to the listener. */
 function triggerFor(options: LoopOptions, name: string, registered: RegisterOutcome): TriggerInput {
-  const env = options.apiCtx.env;
   switch (options.provider) {
     case "moneykit":
-      return { name, ...(env.MONEYKIT_LINK_ID ? { link: registered.id ?? env.MONEYKIT_LINK_ID } : {}) };
+      return { name, ...(registered.id ? { link: registered.id } : {}) };
     case "dfns":
       return { name, ...(registered.id ? { webhookId: registered.id } : {}) };
     case "pps":

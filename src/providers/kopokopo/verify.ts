@@ -22,24 +22,34 @@ const scheme: HmacScheme = {
  */
 export function kopokopoIdentity(
   value: unknown,
-): { event: string; dedupeKey: string; shape: string } | undefined {
+): { event: string; dedupeKey: string; shape: string; dedupeOn: string } | undefined {
   if (!isRecord(value)) return undefined;
   const topic = stringField(value, "topic");
   const self = isRecord(value._links) ? stringField(value._links, "self") : undefined;
   if (topic !== undefined && self !== undefined)
-    return { event: topic, dedupeKey: self, shape: "webhook event" };
+    return { event: topic, dedupeKey: self, shape: "webhook event", dedupeOn: "_links.self" };
   const data = value.data;
   if (isRecord(data) && isRecord(data.attributes)) {
     const type = stringField(data, "type");
     const links = data.attributes._links;
     const resultSelf = isRecord(links) ? stringField(links, "self") : undefined;
     if (type !== undefined && resultSelf !== undefined)
-      return { event: type, dedupeKey: resultSelf, shape: `${type} result` };
+      return {
+        event: type,
+        dedupeKey: resultSelf,
+        shape: `${type} result`,
+        dedupeOn: "data.attributes._links.self",
+      };
   }
   const transId = stringField(value, "TransID");
   const transType = stringField(value, "TransactionType");
   if (transId !== undefined && transType !== undefined)
-    return { event: `daraja:${transType}`, dedupeKey: `daraja:${transId}`, shape: "Daraja payload" };
+    return {
+      event: `daraja:${transType}`,
+      dedupeKey: `daraja:${transId}`,
+      shape: "Daraja payload",
+      dedupeOn: "TransID",
+    };
   return undefined;
 }
 
@@ -65,9 +75,6 @@ export async function verifyKopoKopo(delivery: Delivery, options: VerifyOptions)
       "malformed_body",
       'body is none of the shapes Kopo Kopo signs: no "topic" with "_links.self", no "data.attributes._links.self", no Daraja "TransID"',
     );
-  v.pass(
-    "body",
-    `${identity.shape} ${identity.event}; dedupe on ${identity.shape === "webhook event" ? "_links.self" : identity.dedupeKey.startsWith("daraja:") ? "TransID" : "_links.self"}`,
-  );
+  v.pass("body", `${identity.shape} ${identity.event}; dedupe on ${identity.dedupeOn}`);
   return v.ok();
 }

@@ -12,19 +12,21 @@ import { moneykitFailure } from "./failures.js";
 export const MONEYKIT_DEFAULT_REDIRECT_URI = "http://localhost:3000/";
 
 const USAGE =
-  "whtool register --provider moneykit --link ID --url URL (set an existing link's webhook) or --new-link --url URL (start a link session with that webhook)";
+  "whtool register --provider moneykit --link ID --url URL (set an existing link's webhook; default link: MONEYKIT_LINK_ID) or --new-link --url URL (start a link session with that webhook)";
 
-/** `--link ID --url URL` → PATCH /links/{id}; `--new-link --url URL` → POST /link-session. */
+/**
+ * `--link ID --url URL` → PATCH /links/{id}; `--new-link --url URL` → POST /link-session.
+ * Without either, the link is MONEYKIT_LINK_ID, as for trigger (whtool emulate sets it).
+ */
 export async function registerMoneyKit(input: RegisterInput, ctx: ApiContext): Promise<RegisterOutcome> {
   if (input.newLink && input.link !== undefined)
     throw usageError("--link and --new-link cannot be combined", USAGE);
-  if (!input.newLink && input.link === undefined)
+  const link = input.newLink ? undefined : (input.link ?? ctx.env.MONEYKIT_LINK_ID);
+  if (!input.newLink && link === undefined)
     throw usageError("MoneyKit register needs --link ID or --new-link", USAGE);
   const url = checkedUrl(input);
   const client = MoneyKitClient.for(ctx);
-  return input.link !== undefined
-    ? setLinkWebhook(client, input.link, url, ctx)
-    : newLinkSession(client, url, ctx);
+  return link !== undefined ? setLinkWebhook(client, link, url, ctx) : newLinkSession(client, url, ctx);
 }
 
 /** Undoes `--link`: the link's webhook is removed (`null`, providers.md). A link already gone is fine. */
