@@ -38,6 +38,7 @@ export async function demoCommand(
       path: "/webhooks",
       maxBody: 1 << 20,
       dedupe: new DedupeIndex(),
+      retain: true,
       verifyOptions,
       tunnel: { mode: "none" },
     },

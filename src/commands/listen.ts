@@ -76,6 +76,7 @@ export async function listenCommand(flags: ListenFlags, ctx: Context): Promise<n
       maxBody: settings.maxBody,
       dedupe,
       verifyOptions,
+      retain: false,
       tunnel: {
         mode,
         spinner: !flags.json,
@@ -126,8 +127,10 @@ export async function listenCommand(flags: ListenFlags, ctx: Context): Promise<n
       say(c.dim(capturePath ? `capturing every delivery to ${capturePath}` : "not capturing (--no-capture)"));
     }
 
-    const count = settings.exitAfter ?? Number.POSITIVE_INFINITY;
-    const reached = await live.waitFor(count, () => true, settings.timeoutMs ?? 2 ** 31 - 1, ctx.signal);
+    // Deliveries are not retained (listen may run for days): count what is still to come.
+    const remaining =
+      settings.exitAfter === undefined ? Number.POSITIVE_INFINITY : settings.exitAfter - total;
+    const reached = await live.waitFor(remaining, () => true, settings.timeoutMs ?? 2 ** 31 - 1, ctx.signal);
     if (settings.exitAfter !== undefined && !reached && !ctx.signal.aborted) {
       say(c.red(`timed out with ${total} of ${settings.exitAfter} deliveries`));
       return EXIT.failed;

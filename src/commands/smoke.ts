@@ -65,6 +65,7 @@ export async function smokeCommand(flags: SmokeFlags, ctx: Context): Promise<num
         path: "/webhooks",
         maxBody: 1 << 20,
         dedupe: new DedupeIndex(),
+        retain: true,
         verifyOptions,
         provider: flags.provider,
         tunnel: flags.emulate

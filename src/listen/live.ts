@@ -21,6 +21,11 @@ export interface LiveOptions {
   readonly capture?: CaptureWriter;
   readonly respond?: ResponseScript;
   readonly forwardTo?: string;
+  /**
+   * Keep every delivery (bodies included) in `deliveries`, for reports: smoke and demo, which are
+   * short. Listen, which may run for days, does not; waitFor works either way.
+   */
+  readonly retain: boolean;
   /** ngrok, or none (with an optional URL the user already routes here). */
   readonly tunnel: {
     readonly mode: "ngrok" | "none";
@@ -40,7 +45,7 @@ export class LiveListener {
   private constructor(
     /** Every delivery seen, from the first (even one that arrives while the tunnel is connecting). */
     readonly deliveries: DeliveryEvent[],
-    private readonly waiters: Set<() => void>,
+    private readonly waiters: Set<(event: DeliveryEvent) => void>,
     private readonly listener: ListenerHandle,
     private readonly tunnel: Tunnel | undefined,
     private readonly capture: CaptureWriter | undefined,
@@ -56,7 +61,7 @@ export class LiveListener {
     onEvent: (event: ListenEvent) => void,
   ): Promise<LiveListener> {
     const deliveries: DeliveryEvent[] = [];
-    const waiters = new Set<() => void>();
+    const waiters = new Set<(event: DeliveryEvent) => void>();
     const session = new ListenSession({
       path: options.path,
       maxBody: options.maxBody,
@@ -64,8 +69,8 @@ export class LiveListener {
       verifyOptions: options.verifyOptions,
       onEvent: (event) => {
         if (event.type === "delivery") {
-          deliveries.push(event);
-          for (const waiter of [...waiters]) waiter();
+          if (options.retain) deliveries.push(event);
+          for (const waiter of [...waiters]) waiter(event);
         }
         onEvent(event);
       },
@@ -112,7 +117,10 @@ export class LiveListener {
     return this.publicUrl ?? this.localUrl;
   }
 
-  /** Resolves true once `count` deliveries satisfy `predicate`, false when `timeoutMs` passes or `signal` aborts first. */
+  /**
+   * Resolves true once `count` deliveries satisfy `predicate` (retained ones included), false when
+   * `timeoutMs` passes or `signal` aborts first. Each new delivery is tested once.
+   */
   waitFor(
     count: number,
     predicate: (event: DeliveryEvent) => boolean,
@@ -120,24 +128,22 @@ export class LiveListener {
     signal?: AbortSignal,
   ): Promise<boolean> {
     return new Promise((resolve) => {
-      const check = () => {
-        if (this.deliveries.filter(predicate).length < count) return false;
-        finish(true);
-        return true;
-      };
+      let matched = this.deliveries.filter(predicate).length;
       const finish = (result: boolean) => {
         clearTimeout(timer);
         this.waiters.delete(waiter);
         signal?.removeEventListener("abort", aborted);
         resolve(result);
       };
-      const waiter = () => void check();
+      const waiter = (event: DeliveryEvent) => {
+        if (predicate(event) && ++matched >= count) finish(true);
+      };
       const aborted = () => finish(false);
       const timer = setTimeout(() => finish(false), timeoutMs);
       signal?.addEventListener("abort", aborted, { once: true });
       this.waiters.add(waiter);
       if (signal?.aborted) finish(false);
-      else check();
+      else if (matched >= count) finish(true);
     });
   }
 
