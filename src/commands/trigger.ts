@@ -8,34 +8,21 @@ import { EXIT } from "../errors.js";
 import { PROVIDERS } from "../providers/index.js";
 import { emit } from "../ui/json-lines.js";
 
-export interface TriggerFlags {
+/** The trigger flags are the TriggerInput fields, but for --products, which comes comma-separated. */
+export type TriggerFlags = Omit<TriggerInput, "name" | "products"> & {
   readonly provider: ProviderId;
-  readonly link?: string;
   readonly products?: string;
-  readonly webhookId?: string;
-  readonly yes?: boolean;
-  readonly till?: string;
-  readonly amount?: string;
-  readonly username?: string;
-  readonly to?: string;
   readonly json?: boolean;
-}
+};
 
-export function triggerInput(name: string, flags: Omit<TriggerFlags, "provider" | "json">): TriggerInput {
-  const input: Record<string, unknown> = { name };
-  if (flags.link !== undefined) input.link = flags.link;
-  if (flags.products !== undefined)
-    input.products = flags.products
-      .split(",")
-      .map((p) => p.trim())
-      .filter(Boolean);
-  if (flags.webhookId !== undefined) input.webhookId = flags.webhookId;
-  if (flags.yes) input.yes = true;
-  if (flags.till !== undefined) input.till = flags.till;
-  if (flags.amount !== undefined) input.amount = flags.amount;
-  if (flags.username !== undefined) input.username = flags.username;
-  if (flags.to !== undefined) input.to = flags.to;
-  return input as unknown as TriggerInput;
+export function triggerInput(name: string, flags: TriggerFlags): TriggerInput {
+  // commander sets only the flags given, so the rest carries no undefined values.
+  const { provider: _provider, json: _json, products, ...rest } = flags;
+  const list = products
+    ?.split(",")
+    .map((p) => p.trim())
+    .filter(Boolean);
+  return { ...rest, name, ...(list ? { products: list } : {}) };
 }
 
 export async function triggerCommand(
