@@ -298,7 +298,8 @@ Exit codes: 0 every delivery answered 2xx, 1 one was not, 2 usage, 4 nothing ans
     .requiredOption("--provider <id>", `${PROVIDER_IDS.join(", ")}, a comma list, or all`)
     .option("--port <n>", "first port (all: one port per provider from here); 0 picks free ports", "0")
     .option("--time-scale <x>", "multiply retry delays by x, e.g. 0.01 turns a minute into 0.6 s", "1")
-    .option("--env-file <file>", "also write the environment to this file (mode 0600)")
+    // Not --env-file: Node 20 takes that flag for itself even after the script name.
+    .option("--write-env <file>", "also write the environment to this file in .env format (mode 0600)")
     .option("--json", "one ready line per emulator, then one line per delivery attempt")
     .addHelpText(
       "after",

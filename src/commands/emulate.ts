@@ -14,7 +14,7 @@ export interface EmulateFlags {
   readonly provider: string;
   readonly port?: string;
   readonly timeScale?: string;
-  readonly envFile?: string;
+  readonly writeEnv?: string;
   readonly json?: boolean;
 }
 
@@ -43,14 +43,14 @@ export async function emulateCommand(flags: EmulateFlags, ctx: Context): Promise
         reportAttempt(record, emulator.provider, flags.json === true, ctx),
       );
     }
-    if (flags.envFile !== undefined) {
-      const path = resolve(ctx.cwd, flags.envFile);
+    if (flags.writeEnv !== undefined) {
+      const path = resolve(ctx.cwd, flags.writeEnv);
       await prepareSecretFile(path);
       const lines = running.flatMap((e) =>
         Object.entries(e.env).map(([k, v]) => `${k}=${JSON.stringify(v)}`),
       );
       await writeFile(path, `${lines.join("\n")}\n`, { mode: 0o600 });
-      ctx.stderr.write(`wrote the emulators' environment to ${flags.envFile} (mode 0600)\n`);
+      ctx.stderr.write(`wrote the emulators' environment to ${flags.writeEnv} (mode 0600)\n`);
     }
     if (!flags.json) ctx.stderr.write(c.dim("serving on loopback; Ctrl-C to stop\n"));
     await new Promise<void>((done) => {

@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import type { ProviderId } from "../../src/core/provider-id.js";
 import { OUTBOUND } from "../../src/providers/outbound.js";
-import { runCli } from "../helpers/cli.js";
+import { BIN, runCli } from "../helpers/cli.js";
 import { closedPort } from "../helpers/http-server.js";
 import { post, startListen } from "../helpers/listen.js";
 import { startReceiver } from "../helpers/receiver.js";
@@ -189,6 +190,27 @@ describe("whtool emulate", () => {
     assert.match(mk.MONEYKIT_LINK_ID ?? "", /^mk_/);
     // stopped: the port no longer answers
     await assert.rejects(post(`${String(ready[0]?.url)}/x`, [], "x"));
+  });
+
+  it("regression: --write-env reaches whtool when spawned (Node 20 swallowed a flag named --env-file)", async () => {
+    const dir = tempDir();
+    const child = spawn(
+      process.execPath,
+      [BIN, "emulate", "--provider", "kopokopo", "--write-env", "emu.env"],
+      {
+        cwd: dir,
+        env: { PATH: process.env.PATH ?? "" },
+      },
+    );
+    const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+    await new Promise<void>((resolve) =>
+      child.stderr.on("data", (d: Buffer) => /wrote the emulators' environment/.test(String(d)) && resolve()),
+    );
+    const written = readFileSync(join(dir, "emu.env"), "utf8");
+    assert.match(written, /^KOPOKOPO_API_URL="http:\/\/127\.0\.0\.1:\d+"$/m);
+    assert.equal(statSync(join(dir, "emu.env")).mode & 0o777, 0o600);
+    child.kill("SIGINT");
+    assert.equal(await exited, 0);
   });
 
   it("refuses an unknown provider and a bad time scale with exit 2", async () => {
