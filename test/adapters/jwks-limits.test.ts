@@ -127,19 +127,6 @@ describe("RemoteJwks refuses hostile documents", () => {
     assert.ok(notCached(`${endless.url}/jwks.json`));
   });
 
-  it("a body that lies about its Content-Length (5 MB sent, 100 bytes declared) is not a JWKS", async () => {
-    const liar = await serve((req, res) => {
-      // Raw socket write: node:http would refuse to send more than it declared.
-      req.socket.end(
-        `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n${"x".repeat(5 << 20)}`,
-      );
-      void res;
-    });
-    const result = await store(`${liar.url}/jwks.json`, { cache: new JwksDiskCache(cachePath) }).find("k1");
-    assert.equal(result.ok ? null : result.reason, "jwks_unavailable");
-    assert.ok(notCached(`${liar.url}/jwks.json`));
-  });
-
   it("more than 100 keys, or keys that are not objects, never reach the disk cache", async () => {
     const many = jwksOf(
       await Promise.all(Array.from({ length: 101 }, (_, i) => generateSigningKey("ES256", `k${i}`))),
