@@ -65,6 +65,7 @@ Each command has --help with examples. Exit codes: 0 ok, 1 failed, 2 usage, 3 co
     .option("--secret-env <name>", "read the secret from this environment variable")
     .option("--jwks-file <file>", "JWKS for MoneyKit or PointServices keys, fully offline")
     .option("--jwks-url <url>", "fetch the JWKS from this URL instead of the provider's")
+    .option("--refresh-keys", "ignore the cached JWKS (and OIDC discovery) and fetch them once")
     .option("--json", "one verdict object per delivery on stdout (NDJSON)")
     .addHelpText(
       "after",
@@ -120,6 +121,7 @@ Exit codes: 0 all verified, 1 a verification failed, 2 usage, 3 missing secret o
     .option("--secret-env <name>", "read the secret from this environment variable")
     .option("--jwks-file <file>", "JWKS for MoneyKit or PointServices keys")
     .option("--jwks-url <url>", "fetch the JWKS from this URL instead of the provider's")
+    .option("--refresh-keys", "ignore the cached JWKS (and OIDC discovery) and fetch them once")
     .option("--register", "once the URL is known, register it with the provider's API (as whtool register)")
     .option("--link <id>", "with --register, MoneyKit: the link whose webhook to set")
     .option(

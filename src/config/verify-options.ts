@@ -14,6 +14,8 @@ import { parseTrustedIssuers } from "./trusted-issuers.js";
 export interface KeyFlags extends SecretFlags {
   readonly jwksFile?: string;
   readonly jwksUrl?: string;
+  /** `--refresh-keys`: ignore the on-disk JWKS cache and fetch once. */
+  readonly refreshKeys?: boolean;
 }
 
 export interface SetupContext {
@@ -24,7 +26,8 @@ export interface SetupContext {
 }
 
 const DAY_MS = 86_400_000;
-const FIVE_MIN_MS = 300_000;
+/** Between refetches on an unknown kid, as jose's remote key sets; the first one is never held back. */
+const JWKS_COOLDOWN_MS = 30_000;
 
 function staticKeys(path: string, cwd: string): KeyStore {
   let jwks: unknown;
@@ -52,6 +55,8 @@ export function verifyOptionsFor(
     fetch: ctx.fetch,
     now: () => ctx.now(),
     cache: new JwksDiskCache(join(ctx.cwd, ".whtool", "jwks-cache.json")),
+    refetchIntervalMs: JWKS_COOLDOWN_MS,
+    refresh: flags.refreshKeys === true,
   };
   switch (provider) {
     case "moneykit": {
@@ -60,7 +65,7 @@ export function verifyOptionsFor(
       const url = flags.jwksUrl ?? `${base}/.well-known/jwks.json`;
       return {
         secrets: [],
-        keys: new RemoteJwks(url, { ...remote, maxAgeMs: DAY_MS, refetchIntervalMs: FIVE_MIN_MS }),
+        keys: new RemoteJwks(url, { ...remote, maxAgeMs: DAY_MS }),
       };
     }
     case "pps": {
@@ -70,7 +75,7 @@ export function verifyOptionsFor(
           "no trusted issuers for pps",
           "set PPS_TRUSTED_ISSUERS, e.g. PPS_TRUSTED_ISSUERS=https://securetoken.google.com/my-project=my-project",
         );
-      const timing = { ...remote, maxAgeMs: PPS_JWKS_TTL_MS, refetchIntervalMs: FIVE_MIN_MS };
+      const timing = { ...remote, maxAgeMs: PPS_JWKS_TTL_MS };
       const jwksUrl = flags.jwksUrl ?? (ctx.env.PPS_JWKS_URL || undefined);
       const keys =
         flags.jwksFile !== undefined

@@ -13,6 +13,23 @@ export interface KeyStore {
   find(kid: string | undefined, issuer?: string): Promise<KeyLookup>;
 }
 
+/** More keys than any provider publishes (they keep the current one and the one before it). */
+export const MAX_JWKS_KEYS = 100;
+
+/**
+ * Why a fetched document is not a JWKS worth keeping, or undefined when it is: an object with a
+ * `keys` array of at most MAX_JWKS_KEYS objects. Checked before caching, so garbage never reaches disk.
+ */
+export function jwksProblem(doc: unknown): string | undefined {
+  if (typeof doc !== "object" || doc === null || Array.isArray(doc)) return "is not a JSON object";
+  const keys = (doc as { keys?: unknown }).keys;
+  if (!Array.isArray(keys)) return 'is not a JWKS (no "keys" array)';
+  if (keys.length > MAX_JWKS_KEYS) return `has ${keys.length} keys, more than the ${MAX_JWKS_KEYS} allowed`;
+  if (!keys.every((k) => typeof k === "object" && k !== null && !Array.isArray(k)))
+    return "has a key that is not an object";
+  return undefined;
+}
+
 /** Picks a key out of a JWKS document by kid (or the only key, when the token names none). */
 export function pickKey(jwks: unknown, kid: string | undefined, source: string): KeyLookup {
   const keys = (jwks as { keys?: unknown }).keys;
