@@ -295,9 +295,11 @@ Exit codes: 0 every delivery answered 2xx, 1 one was not, 2 usage, 4 nothing ans
     .description(
       "Run a provider's API on loopback: tokens, webhook registration, test triggers, JWKS/OIDC, and signed deliveries with the provider's retry behaviour. Prints the environment that points whtool at it.",
     )
-    .requiredOption("--provider <id>", `${PROVIDER_IDS.join(", ")}, a comma list, or all`)
-    .option("--port <n>", "first port (all: one port per provider from here); 0 picks free ports", "0")
-    .option("--time-scale <x>", "multiply retry delays by x, e.g. 0.01 turns a minute into 0.6 s", "1")
+    .option("--provider <id>", `${PROVIDER_IDS.join(", ")}, a comma list, or all (required, but with --stop)`)
+    .option("--port <n>", "first port (all: one port per provider from here); 0 picks free ports (default 0)")
+    .option("--time-scale <x>", "multiply retry delays by x, e.g. 0.01 turns a minute into 0.6 s (default 1)")
+    .option("--detach", "run in the background: print the export lines and return at once")
+    .option("--stop", "stop the emulators started with --detach in this folder (all, or --provider's)")
     // Not --env-file: Node 20 takes that flag for itself even after the script name.
     .option("--write-env <file>", "also write the environment to this file in .env format (mode 0600)")
     .option("--json", "one ready line per emulator, then one line per delivery attempt")
@@ -305,8 +307,9 @@ Exit codes: 0 every delivery answered 2xx, 1 one was not, 2 usage, 4 nothing ans
       "after",
       `
 Examples:
-  $ whtool emulate --provider all
-  $ eval "$(whtool emulate --provider dfns)"     # in one shell; use the printed exports in another
+  $ whtool emulate --provider all                 # serves in the foreground until Ctrl-C
+  $ eval "$(whtool emulate --provider dfns --detach)"   # in the background; this shell gets the exports
+  $ whtool emulate --stop                         # stop the background emulators
   $ whtool emulate --provider moneykit --port 4010 --time-scale 0.01 --json`,
     )
     .action(async (flags) => {
