@@ -1,7 +1,7 @@
-import { Command, Option } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { DEFAULT_CAPTURE_FILE } from "./adapters/capture.js";
 import type { Context } from "./context.js";
-import { PROVIDER_IDS } from "./core/provider-id.js";
+import { PROVIDER_IDS, type ProviderId, toProviderId, unknownProviderHint } from "./core/provider-id.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -39,8 +39,15 @@ Examples:
 Each command has --help with examples. Exit codes: 0 ok, 1 failed, 2 usage, 3 configuration, 4 network, 5 tunnel, 70 bug.`,
     );
 
-  const providerOption = () =>
-    new Option("--provider <id>", "provider (detected from the headers when omitted)").choices(PROVIDER_IDS);
+  // Any case, or an alias (pointservices, kopo-kopo); a typo gets a did-you-mean.
+  const providerArg = (value: string): ProviderId => {
+    const id = toProviderId(value);
+    if (id === undefined) throw new InvalidArgumentError(`unknown provider: ${unknownProviderHint(value)}.`);
+    return id;
+  };
+  const providerOption = (what = "provider, detected from the headers when omitted") =>
+    new Option("--provider <id>", `${what}: ${PROVIDER_IDS.join(", ")}`).argParser(providerArg);
+  const requiredProvider = () => providerOption("provider (required)").makeOptionMandatory();
 
   program
     .command("verify")
@@ -159,7 +166,7 @@ Ctrl-C drains in-flight deliveries, flushes the capture file, closes the tunnel 
     .description(
       "Register or update a webhook with the provider's API. Secrets a provider shows once (Dfns) or that whtool chooses (Bracken) are saved in .whtool/state.json (mode 0600) and used by listen and verify.",
     )
-    .addOption(providerOption().makeOptionMandatory())
+    .addOption(requiredProvider())
     .option("--url <url>", "the webhook URL to register")
     .option("--link <id>", "MoneyKit: set the webhook of this link (default: MONEYKIT_LINK_ID)")
     .option("--new-link", "MoneyKit: create a link session with this webhook instead")
@@ -207,7 +214,7 @@ Exit codes: 0 registered, 2 usage, 3 credentials missing, 4 the API refused or c
       "Make the provider send something: MoneyKit test events, product refreshes and link deletion; Dfns ping and its event log; Bracken user create/delete; Kopo Kopo payments (simulated on the emulator); PointServices' test webhook.",
     )
     .argument("[trigger]", "what to trigger (default per provider: see examples)")
-    .addOption(providerOption().makeOptionMandatory())
+    .addOption(requiredProvider())
     .option("--link <id>", "MoneyKit: the link (default: MONEYKIT_LINK_ID)")
     .option("--products <list>", "MoneyKit refresh: accounts,account_numbers,identity,transactions")
     .option("--yes", "MoneyKit delete-link: confirm (it cannot be undone)")
@@ -240,7 +247,7 @@ Examples:
     .description(
       "Sign sample events as the provider does and POST them to a URL. HMAC providers sign with your secret; MoneyKit and PointServices sign with an ephemeral key whose JWKS (and OIDC discovery) is served on loopback while the command runs.",
     )
-    .addOption(providerOption().makeOptionMandatory())
+    .addOption(requiredProvider())
     .requiredOption("--to <url>", "where to POST the deliveries")
     .option("--event <name>", "event type (default: the provider's first; see whtool providers ID)")
     .option("--count <n>", "how many deliveries to send, each a new event", "1")
@@ -273,7 +280,7 @@ Exit codes: 0 every delivery answered 2xx, 1 one was not, 3 no secret to sign wi
     .argument("[file]", "capture file, or - for stdin; default .whtool/captures.jsonl")
     .requiredOption("--to <url>", "where to send them")
     .option("--id <id>", "replay only this delivery (repeatable)", collect)
-    .addOption(new Option("--provider <id>", "replay only this provider's deliveries").choices(PROVIDER_IDS))
+    .addOption(providerOption("replay only this provider's deliveries"))
     .option("--json", "one JSON line per delivery replayed")
     .addHelpText(
       "after",
@@ -323,7 +330,7 @@ Examples:
     .description(
       "Run the whole loop once and pass or fail: listen (ngrok, --public-url, or the built-in emulator with --emulate), register, trigger, wait for N verified deliveries or the timeout, clean up what was registered, write a JSON report.",
     )
-    .addOption(providerOption().makeOptionMandatory())
+    .addOption(requiredProvider())
     .option("--emulate", "run against the built-in emulator: no account, no network")
     .option("--event <name>", "what to trigger (default per provider, see whtool trigger --help)")
     .option("--expect <n>", "verified deliveries needed to pass", "1")
@@ -357,7 +364,7 @@ Exit codes: 0 passed, 1 a delivery failed verification or too few arrived, 3 cre
       "Send your handler a valid delivery and a set of forged ones (tampered body, wrong secret, missing signature, stale timestamp, expired or foreign-key JWT, alg none…) and check it accepts the valid one (2xx, in time), answers a duplicate with 2xx, and rejects every forgery (4xx).",
     )
     .argument("<url>", "your handler's URL")
-    .addOption(providerOption().makeOptionMandatory())
+    .addOption(requiredProvider())
     .option(
       "--secret <value>",
       "the secret your handler verifies with (HMAC providers; default: the provider's env var)",

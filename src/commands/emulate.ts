@@ -2,7 +2,7 @@ import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { prepareSecretFile } from "../adapters/capture.js";
 import type { Context } from "../context.js";
-import { isProviderId, PROVIDER_IDS, type ProviderId } from "../core/provider-id.js";
+import { PROVIDER_IDS, type ProviderId, toProviderId, unknownProviderHint } from "../core/provider-id.js";
 import type { AttemptRecord } from "../emulators/delivery-engine.js";
 import { EMULATORS } from "../emulators/index.js";
 import type { RunningEmulator } from "../emulators/types.js";
@@ -129,12 +129,16 @@ async function stopCommand(flags: EmulateFlags, ctx: Context): Promise<number> {
 }
 
 function parseProviders(value: string): ProviderId[] {
-  if (value === "all") return [...PROVIDER_IDS];
-  const ids = value.split(",").map((v) => v.trim());
-  for (const id of ids)
-    if (!isProviderId(id))
-      throw usageError(`--provider ${id}: unknown provider`, `use all or one of ${PROVIDER_IDS.join(", ")}`);
-  return ids as ProviderId[];
+  if (value.trim().toLowerCase() === "all") return [...PROVIDER_IDS];
+  return value.split(",").map((given) => {
+    const id = toProviderId(given);
+    if (id === undefined)
+      throw usageError(
+        `--provider ${given.trim()}: unknown provider`,
+        `all, or ${unknownProviderHint(given)}`,
+      );
+    return id;
+  });
 }
 
 async function startAll(
