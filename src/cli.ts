@@ -127,7 +127,11 @@ Exit codes: 0 all verified, 1 a verification failed, 2 usage, 3 missing secret o
     .option("--secret-env <name>", "read the secret from this environment variable")
     .option("--jwks-file <file>", "JWKS for MoneyKit or PointServices keys")
     .option("--jwks-url <url>", "fetch the JWKS from this URL instead of the provider's")
-    .option("--register", "once the URL is known, register it with the provider's API (as whtool register)")
+    .option(
+      "--register",
+      "once the URL is known, register it with the provider's API (as whtool register); removed again on exit",
+    )
+    .option("--keep", "with --register: leave the registration in place when listen stops")
     .option("--link <id>", "with --register, MoneyKit: the link whose webhook to set")
     .option(
       "--event <name>",
