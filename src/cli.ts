@@ -212,6 +212,41 @@ Exit codes: 0 registered, 2 usage, 3 credentials missing, 4 the API refused or c
     });
 
   program
+    .command("unregister")
+    .summary("remove a webhook registration made with the provider")
+    .description(
+      "Remove a webhook registration with the provider's API, named by its URL or the provider's id for it, and forget its saved secret. listen --register does this by itself on exit.",
+    )
+    .addOption(requiredProvider())
+    .option("--url <url>", "the registered webhook URL (the scheme may be left out)")
+    .option(
+      "--webhook-id <id>",
+      "Dfns: the webhook id (wh-…); MoneyKit: the link (default: MONEYKIT_LINK_ID)",
+    )
+    .option(
+      "--event <name>",
+      "Bracken: which event subscriptions (default: those whtool registered)",
+      collect,
+    )
+    .option("--json", "one JSON line with what was removed")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ whtool unregister --provider dfns --url https://abc.ngrok-free.app/webhooks
+  $ whtool unregister --provider dfns --webhook-id wh-1a2b3c
+  $ whtool unregister --provider bracken --url https://abc.ngrok-free.app/webhooks
+  $ whtool unregister --provider moneykit --webhook-id mk_123
+
+Kopo Kopo documents no delete call (remove it in its dashboard); PointServices prints a request for your representative.
+Exit codes: 0 removed, 2 usage, 3 credentials missing, 4 the API refused or could not be reached.`,
+    )
+    .action(async (flags) => {
+      const { unregisterCommand } = await import("./commands/unregister.js");
+      setExit(await unregisterCommand(flags, ctx));
+    });
+
+  program
     .command("trigger")
     .summary("ask a provider's API to send a test event")
     .description(

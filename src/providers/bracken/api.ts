@@ -5,6 +5,8 @@ import type {
   ProviderApi,
   RegisterInput,
   RegisterOutcome,
+  RemoveOutcome,
+  RemoveTarget,
   TriggerInput,
   TriggerOutcome,
 } from "../../api/types.js";
@@ -150,10 +152,41 @@ async function unregister(outcome: RegisterOutcome, ctx: ApiContext): Promise<vo
   );
 }
 
+/**
+ * `whtool unregister --provider bracken --url URL`: deactivates the URL's subscriptions, for the
+ * events given, else those whtool registered for that URL (Bracken lists none by URL).
+ */
+async function remove(target: RemoveTarget, ctx: ApiContext): Promise<RemoveOutcome> {
+  const url = requireHttpUrl(target.url, "--url", "unregister --provider bracken");
+  const saved = (await ctx.state.secrets("bracken")).filter((entry) => entry.url === url).map((e) => e.id);
+  const events = target.events && target.events.length > 0 ? target.events : saved;
+  if (events.length === 0)
+    throw usageError(
+      `whtool registered no Bracken subscription for ${url} here, so it does not know which events to turn off`,
+      "name them: whtool unregister --provider bracken --url URL --event User_Create",
+    );
+  const outcome = {
+    provider: "bracken" as const,
+    action: "updated" as const,
+    id: events.join(","),
+    url,
+    secretSaved: false,
+    message: "",
+    details: { events },
+  };
+  await unregister(outcome, ctx);
+  return {
+    provider: "bracken",
+    removed: brackenEvents(events).map((event) => ({ id: event, url })),
+    message: `Bracken: ${events.join(", ")} subscription for ${url} set inactive`,
+  };
+}
+
 export const brackenApi: ProviderApi = {
   triggers: TRIGGERS,
   defaultTrigger: "user-create",
   register,
   trigger,
   unregister,
+  remove,
 };

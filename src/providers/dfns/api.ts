@@ -4,6 +4,7 @@ import type { ProviderApi, RegisterOutcome } from "../../api/types.js";
 import { usageError } from "../../errors.js";
 import { connectDfns } from "./api/client.js";
 import { registerDfns } from "./api/register.js";
+import { removeDfns } from "./api/remove.js";
 import { triggerDfns } from "./api/trigger.js";
 
 const TRIGGERS = {
@@ -15,6 +16,7 @@ export const dfnsApi: ProviderApi = {
   triggers: TRIGGERS,
   defaultTrigger: "ping",
   register: registerDfns,
+  remove: removeDfns,
 
   async trigger(input, ctx) {
     const name = input.name;

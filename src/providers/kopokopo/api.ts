@@ -33,4 +33,10 @@ export const kopokopoApi: ProviderApi = {
   defaultTrigger: "buygoods",
   register,
   trigger,
+  async remove() {
+    throw usageError(
+      "Kopo Kopo documents no API call that deletes a webhook subscription",
+      "remove it in the Kopo Kopo dashboard (or ask Kopo Kopo support); a new subscription for the same event replaces the old target",
+    );
+  },
 };
