@@ -1,5 +1,6 @@
 import { STATE_FILE } from "../../adapters/state.js";
-import { requireHttpUrl } from "../../api/client-credentials.js";
+import { envUrl, requireHttpUrl } from "../../api/client-credentials.js";
+import { triggerOnEmulator } from "../../api/emulator-events.js";
 import type {
   ApiContext,
   ProviderApi,
@@ -11,7 +12,7 @@ import type {
   TriggerOutcome,
 } from "../../api/types.js";
 import { usageError } from "../../errors.js";
-import { brackenClient } from "./api/client.js";
+import { BRACKEN_API_DEFAULT, brackenClient } from "./api/client.js";
 import { generateWebhookSecret } from "./api/secrets.js";
 import { userCreate, userDelete } from "./api/users.js";
 import { BRACKEN_EVENTS } from "./info.js";
@@ -117,11 +118,20 @@ async function trigger(input: TriggerInput, ctx: ApiContext): Promise<TriggerOut
   const name = input.name.trim().toLowerCase();
   if (name === "user-create") return userCreate(ctx);
   if (name === "user-delete") return userDelete(input, ctx);
-  throw usageError(
-    `unknown Bracken trigger "${input.name}"`,
-    `use one of: ${Object.entries(TRIGGERS)
-      .map(([trigger, what]) => `${trigger} (${what})`)
-      .join("; ")}`,
+  const triggers = Object.entries(TRIGGERS)
+    .map(([trigger, what]) => `${trigger} (${what})`)
+    .join("; ");
+  const event = brackenEventName(input.name);
+  if (event === undefined)
+    throw usageError(
+      `unknown Bracken trigger or event "${input.name}"`,
+      `use one of: ${triggers}; on whtool's emulator also any event: ${BRACKEN_EVENTS.join(", ")}`,
+    );
+  return triggerOnEmulator(
+    "bracken",
+    envUrl(ctx.env, "BRACKEN_API_URL", BRACKEN_API_DEFAULT),
+    event,
+    triggers,
   );
 }
 
