@@ -1,7 +1,7 @@
-import { Command, Option } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { DEFAULT_CAPTURE_FILE } from "./adapters/capture.js";
 import type { Context } from "./context.js";
-import { PROVIDER_IDS } from "./core/provider-id.js";
+import { PROVIDER_IDS, type ProviderId, toProviderId, unknownProviderHint } from "./core/provider-id.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -39,8 +39,15 @@ Examples:
 Each command has --help with examples. Exit codes: 0 ok, 1 failed, 2 usage, 3 configuration, 4 network, 5 tunnel, 70 bug.`,
     );
 
-  const providerOption = () =>
-    new Option("--provider <id>", "provider (detected from the headers when omitted)").choices(PROVIDER_IDS);
+  // Any case, or an alias (pointservices, kopo-kopo); a typo gets a did-you-mean.
+  const providerArg = (value: string): ProviderId => {
+    const id = toProviderId(value);
+    if (id === undefined) throw new InvalidArgumentError(`unknown provider: ${unknownProviderHint(value)}.`);
+    return id;
+  };
+  const providerOption = (what = "provider, detected from the headers when omitted") =>
+    new Option("--provider <id>", `${what}: ${PROVIDER_IDS.join(", ")}`).argParser(providerArg);
+  const requiredProvider = () => providerOption("provider (required)").makeOptionMandatory();
 
   program
     .command("verify")
@@ -122,7 +129,11 @@ Exit codes: 0 all verified, 1 a verification failed, 2 usage, 3 missing secret o
     .option("--jwks-file <file>", "JWKS for MoneyKit or PointServices keys")
     .option("--jwks-url <url>", "fetch the JWKS from this URL instead of the provider's")
     .option("--refresh-keys", "ignore the cached JWKS (and OIDC discovery) and fetch them once")
-    .option("--register", "once the URL is known, register it with the provider's API (as whtool register)")
+    .option(
+      "--register",
+      "once the URL is known, register it with the provider's API (as whtool register); removed again on exit",
+    )
+    .option("--keep", "with --register: leave the registration in place when listen stops")
     .option("--link <id>", "with --register, MoneyKit: the link whose webhook to set")
     .option(
       "--event <name>",
@@ -161,7 +172,7 @@ Ctrl-C drains in-flight deliveries, flushes the capture file, closes the tunnel 
     .description(
       "Register or update a webhook with the provider's API. Secrets a provider shows once (Dfns) or that whtool chooses (Bracken) are saved in .whtool/state.json (mode 0600) and used by listen and verify.",
     )
-    .addOption(providerOption().makeOptionMandatory())
+    .addOption(requiredProvider())
     .option("--url <url>", "the webhook URL to register")
     .option("--link <id>", "MoneyKit: set the webhook of this link (default: MONEYKIT_LINK_ID)")
     .option("--new-link", "MoneyKit: create a link session with this webhook instead")
@@ -203,13 +214,48 @@ Exit codes: 0 registered, 2 usage, 3 credentials missing, 4 the API refused or c
     });
 
   program
+    .command("unregister")
+    .summary("remove a webhook registration made with the provider")
+    .description(
+      "Remove a webhook registration with the provider's API, named by its URL or the provider's id for it, and forget its saved secret. listen --register does this by itself on exit.",
+    )
+    .addOption(requiredProvider())
+    .option("--url <url>", "the registered webhook URL (the scheme may be left out)")
+    .option(
+      "--webhook-id <id>",
+      "Dfns: the webhook id (wh-…); MoneyKit: the link (default: MONEYKIT_LINK_ID)",
+    )
+    .option(
+      "--event <name>",
+      "Bracken: which event subscriptions (default: those whtool registered)",
+      collect,
+    )
+    .option("--json", "one JSON line with what was removed")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ whtool unregister --provider dfns --url https://abc.ngrok-free.app/webhooks
+  $ whtool unregister --provider dfns --webhook-id wh-1a2b3c
+  $ whtool unregister --provider bracken --url https://abc.ngrok-free.app/webhooks
+  $ whtool unregister --provider moneykit --webhook-id mk_123
+
+Kopo Kopo documents no delete call (remove it in its dashboard); PointServices prints a request for your representative.
+Exit codes: 0 removed, 2 usage, 3 credentials missing, 4 the API refused or could not be reached.`,
+    )
+    .action(async (flags) => {
+      const { unregisterCommand } = await import("./commands/unregister.js");
+      setExit(await unregisterCommand(flags, ctx));
+    });
+
+  program
     .command("trigger")
     .summary("ask a provider's API to send a test event")
     .description(
       "Make the provider send something: MoneyKit test events, product refreshes and link deletion; Dfns ping and its event log; Bracken user create/delete; Kopo Kopo payments (simulated on the emulator); PointServices' test webhook.",
     )
     .argument("[trigger]", "what to trigger (default per provider: see examples)")
-    .addOption(providerOption().makeOptionMandatory())
+    .addOption(requiredProvider())
     .option("--link <id>", "MoneyKit: the link (default: MONEYKIT_LINK_ID)")
     .option("--products <list>", "MoneyKit refresh: accounts,account_numbers,identity,transactions")
     .option("--yes", "MoneyKit delete-link: confirm (it cannot be undone)")
@@ -242,7 +288,7 @@ Examples:
     .description(
       "Sign sample events as the provider does and POST them to a URL. HMAC providers sign with your secret; MoneyKit and PointServices sign with an ephemeral key whose JWKS (and OIDC discovery) is served on loopback while the command runs.",
     )
-    .addOption(providerOption().makeOptionMandatory())
+    .addOption(requiredProvider())
     .requiredOption("--to <url>", "where to POST the deliveries")
     .option("--event <name>", "event type (default: the provider's first; see whtool providers ID)")
     .option("--count <n>", "how many deliveries to send, each a new event", "1")
@@ -275,7 +321,7 @@ Exit codes: 0 every delivery answered 2xx, 1 one was not, 3 no secret to sign wi
     .argument("[file]", "capture file, or - for stdin; default .whtool/captures.jsonl")
     .requiredOption("--to <url>", "where to send them")
     .option("--id <id>", "replay only this delivery (repeatable)", collect)
-    .addOption(new Option("--provider <id>", "replay only this provider's deliveries").choices(PROVIDER_IDS))
+    .addOption(providerOption("replay only this provider's deliveries"))
     .option("--json", "one JSON line per delivery replayed")
     .addHelpText(
       "after",
@@ -297,9 +343,11 @@ Exit codes: 0 every delivery answered 2xx, 1 one was not, 2 usage, 4 nothing ans
     .description(
       "Run a provider's API on loopback: tokens, webhook registration, test triggers, JWKS/OIDC, and signed deliveries with the provider's retry behaviour. Prints the environment that points whtool at it.",
     )
-    .requiredOption("--provider <id>", `${PROVIDER_IDS.join(", ")}, a comma list, or all`)
-    .option("--port <n>", "first port (all: one port per provider from here); 0 picks free ports", "0")
-    .option("--time-scale <x>", "multiply retry delays by x, e.g. 0.01 turns a minute into 0.6 s", "1")
+    .option("--provider <id>", `${PROVIDER_IDS.join(", ")}, a comma list, or all (required, but with --stop)`)
+    .option("--port <n>", "first port (all: one port per provider from here); 0 picks free ports (default 0)")
+    .option("--time-scale <x>", "multiply retry delays by x, e.g. 0.01 turns a minute into 0.6 s (default 1)")
+    .option("--detach", "run in the background: print the export lines and return at once")
+    .option("--stop", "stop the emulators started with --detach in this folder (all, or --provider's)")
     // Not --env-file: Node 20 takes that flag for itself even after the script name.
     .option("--write-env <file>", "also write the environment to this file in .env format (mode 0600)")
     .option("--json", "one ready line per emulator, then one line per delivery attempt")
@@ -307,8 +355,9 @@ Exit codes: 0 every delivery answered 2xx, 1 one was not, 2 usage, 4 nothing ans
       "after",
       `
 Examples:
-  $ whtool emulate --provider all
-  $ eval "$(whtool emulate --provider dfns)"     # in one shell; use the printed exports in another
+  $ whtool emulate --provider all                 # serves in the foreground until Ctrl-C
+  $ eval "$(whtool emulate --provider dfns --detach)"   # in the background; this shell gets the exports
+  $ whtool emulate --stop                         # stop the background emulators
   $ whtool emulate --provider moneykit --port 4010 --time-scale 0.01 --json`,
     )
     .action(async (flags) => {
@@ -322,7 +371,7 @@ Examples:
     .description(
       "Run the whole loop once and pass or fail: listen (ngrok, --public-url, or the built-in emulator with --emulate), register, trigger, wait for N verified deliveries or the timeout, clean up what was registered, write a JSON report.",
     )
-    .addOption(providerOption().makeOptionMandatory())
+    .addOption(requiredProvider())
     .option("--emulate", "run against the built-in emulator: no account, no network")
     .option("--event <name>", "what to trigger (default per provider, see whtool trigger --help)")
     .option("--expect <n>", "verified deliveries needed to pass", "1")
@@ -356,7 +405,7 @@ Exit codes: 0 passed, 1 a delivery failed verification or too few arrived, 3 cre
       "Send your handler a valid delivery and a set of forged ones (tampered body, wrong secret, missing signature, stale timestamp, expired or foreign-key JWT, alg none…) and check it accepts the valid one (2xx, in time), answers a duplicate with 2xx, and rejects every forgery (4xx).",
     )
     .argument("<url>", "your handler's URL")
-    .addOption(providerOption().makeOptionMandatory())
+    .addOption(requiredProvider())
     .option(
       "--secret <value>",
       "the secret your handler verifies with (HMAC providers; default: the provider's env var)",

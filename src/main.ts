@@ -16,9 +16,9 @@ function packageVersion(): string {
 
 /** Runs whtool with `argv` (without node and script) and returns the exit code. The only top-level catch. */
 export async function run(argv: readonly string[], baseCtx: Context): Promise<number> {
-  const { env, warning } = withDotEnv(baseCtx.env, baseCtx.cwd);
+  const { env, warnings } = withDotEnv(baseCtx.env, baseCtx.cwd);
   const ctx: Context = { ...baseCtx, env };
-  if (warning) ctx.stderr.write(`warning: ${warning}\n`);
+  for (const warning of warnings) ctx.stderr.write(`warning: ${warning}\n`);
   let exitCode: number = EXIT.ok;
   const program = buildProgram(ctx, packageVersion(), (code) => {
     exitCode = code;

@@ -101,9 +101,8 @@ export class ApiHttp {
           await this.#pause(attempt);
           continue;
         }
-        const code = (error as { code?: string }).code ?? (error as Error).message;
         throw networkError(
-          `${this.options.name} API unreachable at ${url.origin}: ${code}`,
+          `${this.options.name} API at ${url.origin}: ${networkProblem(error, timeout)}`,
           `check the base URL and your network (${attempts} attempts made)`,
         );
       }
@@ -128,6 +127,25 @@ export class ApiHttp {
 }
 
 const is2xx = (status: number) => status >= 200 && status < 300;
+
+/** A network failure in words ("no answer in 15 s"), with undici's code kept for searching. */
+export function networkProblem(error: unknown, timeoutMs: number): string {
+  const code = (error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code;
+  const wait = timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`;
+  const words: Record<string, string> = {
+    UND_ERR_HEADERS_TIMEOUT: `no answer in ${wait}`,
+    UND_ERR_BODY_TIMEOUT: `the answer stalled for ${wait}`,
+    UND_ERR_CONNECT_TIMEOUT: "could not connect in time",
+    ECONNREFUSED: "connection refused (nothing listens there)",
+    ECONNRESET: "the connection was reset",
+    ENOTFOUND: "host not found",
+    EAI_AGAIN: "host name lookup failed (DNS)",
+    UND_ERR_SOCKET: "the connection closed before an answer",
+  };
+  const said = code === undefined ? undefined : words[code];
+  if (said !== undefined) return `${said} (${code})`;
+  return code ?? (error as Error).message;
+}
 
 function parseBody(text: string, contentType: string | undefined): unknown {
   if (text === "") return "";

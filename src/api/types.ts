@@ -70,6 +70,22 @@ export interface TriggerOutcome {
   readonly details: Readonly<Record<string, unknown>>;
 }
 
+/** What `whtool unregister` names: the webhook's URL, or the provider's own id for it. */
+export interface RemoveTarget {
+  readonly url?: string;
+  /** Dfns webhook id (wh-…), MoneyKit link id. */
+  readonly webhookId?: string;
+  /** Bracken: which event subscriptions of the URL (default: those whtool registered). */
+  readonly events?: readonly string[];
+}
+
+export interface RemoveOutcome {
+  readonly provider: ProviderId;
+  readonly removed: readonly { readonly id: string | null; readonly url: string | null }[];
+  /** Human lines: what was removed, or what to do where the provider has no API for it. */
+  readonly message: string;
+}
+
 export interface ProviderApi {
   /** Trigger names accepted, each with a one-line description for --help and errors. */
   readonly triggers: Readonly<Record<string, string>>;
@@ -79,4 +95,6 @@ export interface ProviderApi {
   trigger(input: TriggerInput, ctx: ApiContext): Promise<TriggerOutcome>;
   /** Undoes a registration (smoke cleans up after itself); absent where the provider has no way. */
   unregister?(outcome: RegisterOutcome, ctx: ApiContext): Promise<void>;
+  /** `whtool unregister`: removes what a URL or id names (each provider says what it cannot do). */
+  remove(target: RemoveTarget, ctx: ApiContext): Promise<RemoveOutcome>;
 }

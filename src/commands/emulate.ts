@@ -2,7 +2,7 @@ import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { prepareSecretFile } from "../adapters/capture.js";
 import type { Context } from "../context.js";
-import { isProviderId, PROVIDER_IDS, type ProviderId } from "../core/provider-id.js";
+import { PROVIDER_IDS, type ProviderId, toProviderId, unknownProviderHint } from "../core/provider-id.js";
 import type { AttemptRecord } from "../emulators/delivery-engine.js";
 import { EMULATORS } from "../emulators/index.js";
 import type { RunningEmulator } from "../emulators/types.js";
@@ -11,7 +11,9 @@ import { emit } from "../ui/json-lines.js";
 import { colourFor } from "../ui/style.js";
 
 export interface EmulateFlags {
-  readonly provider: string;
+  readonly provider?: string;
+  readonly detach?: boolean;
+  readonly stop?: boolean;
   readonly port?: string;
   readonly timeScale?: string;
   readonly writeEnv?: string;
@@ -20,6 +22,9 @@ export interface EmulateFlags {
 
 /** Starts the emulators asked for, prints how to point whtool at them, and serves until Ctrl-C. */
 export async function emulateCommand(flags: EmulateFlags, ctx: Context): Promise<number> {
+  if (flags.stop) return stopCommand(flags, ctx);
+  if (flags.provider === undefined)
+    throw usageError("--provider is required", `use all or one of ${PROVIDER_IDS.join(", ")}`);
   const ids = parseProviders(flags.provider);
   const port = flags.port === undefined ? 0 : Number(flags.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535 - ids.length)
@@ -27,6 +32,8 @@ export async function emulateCommand(flags: EmulateFlags, ctx: Context): Promise
   const timeScale = flags.timeScale === undefined ? 1 : Number(flags.timeScale);
   if (!(timeScale > 0 && timeScale <= 1))
     throw usageError(`--time-scale ${flags.timeScale}: give a number in (0, 1]`);
+
+  if (flags.detach) return detachCommand(ids, flags, ctx);
 
   const running = await startAll(ids, port, timeScale);
   try {
@@ -63,13 +70,75 @@ export async function emulateCommand(flags: EmulateFlags, ctx: Context): Promise
   }
 }
 
+/** `--detach`: the emulators run in the background; only the export lines reach stdout. */
+async function detachCommand(ids: readonly ProviderId[], flags: EmulateFlags, ctx: Context): Promise<number> {
+  if (flags.writeEnv !== undefined)
+    throw usageError(
+      "--write-env does not go with --detach",
+      "redirect the export lines instead: > .env.emulators",
+    );
+  const args = [
+    ...(flags.port === undefined ? [] : ["--port", flags.port]),
+    ...(flags.timeScale === undefined ? [] : ["--time-scale", flags.timeScale]),
+  ];
+  const { startDetached } = await import("./emulate-detach.js");
+  const started = await startDetached(ids, args, ctx);
+  const c = colourFor(ctx.stderr, ctx.env);
+  for (const emulator of started) {
+    if (flags.json)
+      emit(ctx, {
+        type: "ready",
+        provider: emulator.provider,
+        url: emulator.url,
+        env: emulator.env,
+        detached: true,
+      });
+    else {
+      ctx.stderr.write(`${c.bold(emulator.provider)} emulator at ${emulator.url} (in the background)\n`);
+      for (const [name, value] of Object.entries(emulator.env))
+        ctx.stdout.write(`export ${name}=${shellQuote(value)}\n`);
+    }
+  }
+  if (!flags.json)
+    ctx.stderr.write(
+      c.dim(
+        `stop it with: whtool emulate --stop${flags.provider === "all" ? "" : ` --provider ${ids.join(",")}`}\n`,
+      ),
+    );
+  return EXIT.ok;
+}
+
+async function stopCommand(flags: EmulateFlags, ctx: Context): Promise<number> {
+  const ids =
+    flags.provider === undefined || flags.provider === "all" ? "all" : parseProviders(flags.provider);
+  const { stopDetached } = await import("./emulate-detach.js");
+  const { stopped, stale } = await stopDetached(ids, ctx);
+  for (const entry of stopped) {
+    if (flags.json) emit(ctx, { type: "stopped", provider: entry.provider, url: entry.url, pid: entry.pid });
+    else ctx.stdout.write(`stopped the ${entry.provider} emulator at ${entry.url} (pid ${entry.pid})\n`);
+  }
+  for (const entry of stale)
+    ctx.stderr.write(`the ${entry.provider} emulator (pid ${entry.pid}) had already ended\n`);
+  if (stopped.length === 0 && stale.length === 0) {
+    ctx.stderr.write(
+      "no emulator is running in the background here (started with --detach in this folder)\n",
+    );
+    return EXIT.failed;
+  }
+  return EXIT.ok;
+}
+
 function parseProviders(value: string): ProviderId[] {
-  if (value === "all") return [...PROVIDER_IDS];
-  const ids = value.split(",").map((v) => v.trim());
-  for (const id of ids)
-    if (!isProviderId(id))
-      throw usageError(`--provider ${id}: unknown provider`, `use all or one of ${PROVIDER_IDS.join(", ")}`);
-  return ids as ProviderId[];
+  if (value.trim().toLowerCase() === "all") return [...PROVIDER_IDS];
+  return value.split(",").map((given) => {
+    const id = toProviderId(given);
+    if (id === undefined)
+      throw usageError(
+        `--provider ${given.trim()}: unknown provider`,
+        `all, or ${unknownProviderHint(given)}`,
+      );
+    return id;
+  });
 }
 
 async function startAll(

@@ -4,6 +4,7 @@ import { CaptureWriter, readCaptureFile } from "../adapters/capture.js";
 import { apiContext } from "../api/context.js";
 import { apiFailure } from "../api/errors.js";
 import { APIS } from "../api/index.js";
+import type { ProviderApi, RegisterOutcome } from "../api/types.js";
 import type { KeyFlags } from "../config/verify-options.js";
 import type { Context } from "../context.js";
 import { DedupeIndex } from "../core/dedupe.js";
@@ -34,6 +35,8 @@ export interface ListenFlags extends KeyFlags {
   readonly capture: string | false;
   readonly maxBody: string;
   readonly register?: boolean;
+  /** With --register: leave the registration in place on exit. */
+  readonly keep?: boolean;
   readonly link?: string;
   readonly event?: readonly string[];
   readonly webhookId?: string;
@@ -101,6 +104,7 @@ export async function listenCommand(flags: ListenFlags, ctx: Context): Promise<n
     throw error;
   });
 
+  let registered: { api: ProviderApi; outcome: RegisterOutcome } | undefined;
   try {
     if (mode === "none" && !flags.publicUrl && !flags.json)
       say(
@@ -109,7 +113,7 @@ export async function listenCommand(flags: ListenFlags, ctx: Context): Promise<n
         ),
       );
     const capturePath = flags.capture === false ? null : flags.capture;
-    if (flags.register) await registerHere(live, flags, ctx, verifyOptions);
+    if (flags.register) registered = await registerHere(live, flags, ctx, verifyOptions);
     // Settings for a forced provider are built now, so a missing secret is reported before the first delivery.
     if (flags.provider) verifyOptions(flags.provider);
     if (flags.json)
@@ -139,6 +143,33 @@ export async function listenCommand(flags: ListenFlags, ctx: Context): Promise<n
     return EXIT.ok;
   } finally {
     await live.close();
+    if (registered) await unregisterOnExit(registered.api, registered.outcome, flags, ctx);
+  }
+}
+
+/** Like `stripe listen`: what --register registered goes away with the listener, unless --keep. */
+async function unregisterOnExit(
+  api: ProviderApi,
+  outcome: RegisterOutcome,
+  flags: ListenFlags,
+  ctx: Context,
+): Promise<void> {
+  const say = (line: string) => (flags.json ? undefined : ctx.stderr.write(`${line}\n`));
+  const where = outcome.url ?? outcome.id ?? "the registration";
+  if (flags.keep) {
+    say(`kept the registration of ${where} (--keep)`);
+    return;
+  }
+  if (!api.unregister || outcome.action === "instructions") return;
+  try {
+    await api.unregister(outcome, apiContext(ctx, flags.json === true));
+    if (flags.json)
+      emit(ctx, { type: "unregister", provider: outcome.provider, id: outcome.id, url: outcome.url });
+    else say(`removed the registration of ${where}`);
+  } catch (error) {
+    const message = `could not remove the registration of ${where}: ${(error as Error).message}`;
+    if (flags.json) emit(ctx, { type: "error", id: null, message });
+    else say(`warning: ${message}`);
   }
 }
 
@@ -148,7 +179,7 @@ async function registerHere(
   flags: ListenFlags,
   ctx: Context,
   verifyOptions: VerifyOptionsSource,
-): Promise<void> {
+): Promise<{ api: ProviderApi; outcome: RegisterOutcome }> {
   if (!flags.provider)
     throw usageError("--register needs --provider", "e.g. whtool listen --provider dfns --register");
   if (!live.publicUrl && !flags.json)
@@ -169,7 +200,15 @@ async function registerHere(
     );
     verifyOptions.reset(); // register may have saved a new secret
     if (flags.json) emit(ctx, { type: "register", ...outcome });
-    else ctx.stderr.write(`${outcome.message}\n`);
+    else {
+      // The outcome's "Next: whtool listen …" advice is moot here: this is the listener.
+      const lines = outcome.message.split("\n").filter((line) => !line.startsWith("Next:"));
+      lines.push(
+        `Next: in another shell, whtool trigger --provider ${flags.provider}${flags.keep ? "" : " (the registration is removed when listen stops; --keep keeps it)"}`,
+      );
+      ctx.stderr.write(`${lines.join("\n")}\n`);
+    }
+    return { api, outcome };
   } catch (error) {
     throw apiFailure(PROVIDERS[flags.provider].info.name, "register", error);
   }

@@ -1,5 +1,5 @@
 import type { Context } from "../context.js";
-import { isProviderId } from "../core/provider-id.js";
+import { toProviderId, unknownProviderHint } from "../core/provider-id.js";
 import { EXIT, usageError } from "../errors.js";
 import { PROVIDERS } from "../providers/index.js";
 import type { ProviderInfo } from "../providers/types.js";
@@ -7,21 +7,22 @@ import { emit } from "../ui/json-lines.js";
 import { colourFor } from "../ui/style.js";
 
 export async function providersCommand(
-  id: string | undefined,
+  given: string | undefined,
   flags: { json?: boolean },
   ctx: Context,
 ): Promise<number> {
-  if (id !== undefined && !isProviderId(id))
-    throw usageError(`unknown provider ${id}`, `use one of ${Object.keys(PROVIDERS).join(", ")}`);
+  const wanted = given === undefined ? undefined : toProviderId(given);
+  if (given !== undefined && wanted === undefined)
+    throw usageError(`unknown provider ${given}`, unknownProviderHint(given));
   const infos = Object.values(PROVIDERS)
     .map((p) => p.info)
-    .filter((info) => id === undefined || info.id === id);
+    .filter((info) => wanted === undefined || info.id === wanted);
   if (flags.json) {
     for (const info of infos) emit(ctx, { type: "provider", ...info });
     return EXIT.ok;
   }
   const c = colourFor(ctx.stdout, ctx.env);
-  ctx.stdout.write(infos.map((info) => describe(info, c.bold, id !== undefined)).join("\n"));
+  ctx.stdout.write(infos.map((info) => describe(info, c.bold, wanted !== undefined)).join("\n"));
   return EXIT.ok;
 }
 

@@ -139,3 +139,42 @@ describe("SIGTERM in the middle of a burst", () => {
       assert.ok(captured.has(body), "an answered delivery is missing from the capture");
   });
 });
+
+describe("listen --register cleans up after itself, as stripe listen does", () => {
+  const webhooks = async (env: Record<string, string>) => {
+    const answer = await fetch(`${env.DFNS_API_URL}/webhooks`, {
+      headers: { authorization: `Bearer ${env.DFNS_AUTH_TOKEN}` },
+    });
+    return ((await answer.json()) as { items: { url: string }[] }).items;
+  };
+
+  it("regression: registrations piled up; the webhook listen created is deleted when it stops", async () => {
+    const emulator = await emulated(startDfnsEmulator({ timeScale: FAST }));
+    const env = { ...emulator.env };
+    const cwd = tempDir();
+    const listen = await startListen(["--provider", "dfns", "--register", "--no-capture"], { env, cwd });
+    assert.equal((await webhooks(env)).length, 1);
+    const result = await listen.stop();
+    assert.equal(result.code, 0, result.stderr);
+    assert.ok(
+      result.lines.some((l) => l.type === "unregister"),
+      result.stdout,
+    );
+    assert.deepEqual(await webhooks(env), []);
+  });
+
+  it("--keep leaves it registered, and says so", async () => {
+    const emulator = await emulated(startDfnsEmulator({ timeScale: FAST }));
+    const env = { ...emulator.env };
+    const listen = await startListen(["--provider", "dfns", "--register", "--keep", "--no-capture"], {
+      env,
+      cwd: tempDir(),
+      json: false,
+    });
+    const result = await listen.stop();
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /kept the registration of http:\/\/127\.0\.0\.1:\d+\/webhooks \(--keep\)/);
+    assert.doesNotMatch(result.stderr, /Next: receive at that URL with whtool listen/);
+    assert.equal((await webhooks(env)).length, 1);
+  });
+});

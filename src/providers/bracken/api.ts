@@ -1,15 +1,18 @@
 import { STATE_FILE } from "../../adapters/state.js";
-import { requireHttpUrl } from "../../api/client-credentials.js";
+import { envUrl, requireHttpUrl } from "../../api/client-credentials.js";
+import { triggerOnEmulator } from "../../api/emulator-events.js";
 import type {
   ApiContext,
   ProviderApi,
   RegisterInput,
   RegisterOutcome,
+  RemoveOutcome,
+  RemoveTarget,
   TriggerInput,
   TriggerOutcome,
 } from "../../api/types.js";
 import { usageError } from "../../errors.js";
-import { brackenClient } from "./api/client.js";
+import { BRACKEN_API_DEFAULT, brackenClient } from "./api/client.js";
 import { generateWebhookSecret } from "./api/secrets.js";
 import { userCreate, userDelete } from "./api/users.js";
 import { BRACKEN_EVENTS } from "./info.js";
@@ -115,11 +118,20 @@ async function trigger(input: TriggerInput, ctx: ApiContext): Promise<TriggerOut
   const name = input.name.trim().toLowerCase();
   if (name === "user-create") return userCreate(ctx);
   if (name === "user-delete") return userDelete(input, ctx);
-  throw usageError(
-    `unknown Bracken trigger "${input.name}"`,
-    `use one of: ${Object.entries(TRIGGERS)
-      .map(([trigger, what]) => `${trigger} (${what})`)
-      .join("; ")}`,
+  const triggers = Object.entries(TRIGGERS)
+    .map(([trigger, what]) => `${trigger} (${what})`)
+    .join("; ");
+  const event = brackenEventName(input.name);
+  if (event === undefined)
+    throw usageError(
+      `unknown Bracken trigger or event "${input.name}"`,
+      `use one of: ${triggers}; on whtool's emulator also any event: ${BRACKEN_EVENTS.join(", ")}`,
+    );
+  return triggerOnEmulator(
+    "bracken",
+    envUrl(ctx.env, "BRACKEN_API_URL", BRACKEN_API_DEFAULT),
+    event,
+    triggers,
   );
 }
 
@@ -150,10 +162,41 @@ async function unregister(outcome: RegisterOutcome, ctx: ApiContext): Promise<vo
   );
 }
 
+/**
+ * `whtool unregister --provider bracken --url URL`: deactivates the URL's subscriptions, for the
+ * events given, else those whtool registered for that URL (Bracken lists none by URL).
+ */
+async function remove(target: RemoveTarget, ctx: ApiContext): Promise<RemoveOutcome> {
+  const url = requireHttpUrl(target.url, "--url", "unregister --provider bracken");
+  const saved = (await ctx.state.secrets("bracken")).filter((entry) => entry.url === url).map((e) => e.id);
+  const events = target.events && target.events.length > 0 ? target.events : saved;
+  if (events.length === 0)
+    throw usageError(
+      `whtool registered no Bracken subscription for ${url} here, so it does not know which events to turn off`,
+      "name them: whtool unregister --provider bracken --url URL --event User_Create",
+    );
+  const outcome = {
+    provider: "bracken" as const,
+    action: "updated" as const,
+    id: events.join(","),
+    url,
+    secretSaved: false,
+    message: "",
+    details: { events },
+  };
+  await unregister(outcome, ctx);
+  return {
+    provider: "bracken",
+    removed: brackenEvents(events).map((event) => ({ id: event, url })),
+    message: `Bracken: ${events.join(", ")} subscription for ${url} set inactive`,
+  };
+}
+
 export const brackenApi: ProviderApi = {
   triggers: TRIGGERS,
   defaultTrigger: "user-create",
   register,
   trigger,
   unregister,
+  remove,
 };

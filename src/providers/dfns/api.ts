@@ -1,10 +1,14 @@
 // The Dfns API client behind `whtool register` and `whtool trigger` (providers.md, Dfns). Everything
 // that talks to Dfns goes through its official SDK, loaded on first use (api/client.ts).
+import { envUrl } from "../../api/client-credentials.js";
+import { triggerOnEmulator } from "../../api/emulator-events.js";
 import type { ProviderApi, RegisterOutcome } from "../../api/types.js";
 import { usageError } from "../../errors.js";
-import { connectDfns } from "./api/client.js";
+import { connectDfns, DFNS_DEFAULT_API_URL } from "./api/client.js";
 import { registerDfns } from "./api/register.js";
+import { removeDfns } from "./api/remove.js";
 import { triggerDfns } from "./api/trigger.js";
+import { dfnsOutbound } from "./outbound.js";
 
 const TRIGGERS = {
   ping: "ask Dfns to send a ping event to the webhook (one attempt, not stored)",
@@ -15,14 +19,25 @@ export const dfnsApi: ProviderApi = {
   triggers: TRIGGERS,
   defaultTrigger: "ping",
   register: registerDfns,
+  remove: removeDfns,
 
   async trigger(input, ctx) {
     const name = input.name;
-    if (name !== "ping" && name !== "events")
-      throw usageError(
-        `unknown Dfns trigger "${name}"`,
-        `use one of: ${Object.keys(TRIGGERS).join(", ")} (Dfns has no API to raise wallet or policy events on demand)`,
+    if (name !== "ping" && name !== "events") {
+      const kind = dfnsOutbound.canonicalEvent(name);
+      if (kind === undefined)
+        throw usageError(
+          `unknown Dfns trigger or event "${name}"`,
+          `use one of: ${Object.keys(TRIGGERS).join(", ")} (Dfns has no API to raise wallet or policy events on demand; on whtool's emulator any of ${dfnsOutbound.events.length} event kinds, e.g. wallet.created)`,
+        );
+      const base = envUrl(ctx.env, "DFNS_API_URL", DFNS_DEFAULT_API_URL);
+      return triggerOnEmulator(
+        "dfns",
+        base,
+        kind,
+        `${Object.keys(TRIGGERS).join(", ")} (Dfns has no API to raise wallet or policy events on demand)`,
       );
+    }
     return triggerDfns(input, ctx, name);
   },
 

@@ -19,7 +19,7 @@
  * Errors: {"error":{"message":".."}}; unknown path 404, wrong method 405.
  *
  * Emulator-only control endpoints (no auth: loopback only):
- *   POST /_emulator/events {"kind","data"?}  raise an event (sample data unless given) to every enabled
+ *   POST /_emulator/events {"kind"|"event","data"?}  raise an event (sample data unless given) to every enabled
  *                                            webhook subscribed to it → {kind, date, deliveries:[{webhookId,url,eventId}]}
  *   GET  /_emulator/deliveries               every attempt the engine made (status, outcome, headers, body; no secrets)
  *   POST /_emulator/expire-tokens            expire every issued auth token now → {expired}
@@ -136,7 +136,9 @@ export const startDfnsEmulator = (async (options: DfnsEmulatorOptions = {}): Pro
     })
     .on("POST", "/_emulator/events", (req) => {
       const body = parse(req);
-      const { kind, data } = body;
+      // `event` is the name every emulator takes (whtool trigger EVENT); `kind` is Dfns' own word.
+      const { data } = body;
+      const kind = body.kind ?? body.event;
       if (typeof kind !== "string" || !DFNS_EVENTS.includes(kind))
         throw badRequest(`kind must be one of the webhook event kinds: ${DFNS_EVENTS.join(", ")}`);
       if (data !== undefined && (typeof data !== "object" || data === null || Array.isArray(data)))

@@ -1,7 +1,11 @@
+import { triggerOnEmulator } from "../../api/emulator-events.js";
 import type { ApiContext, ProviderApi, TriggerInput, TriggerOutcome } from "../../api/types.js";
 import { usageError } from "../../errors.js";
+import { kopokopoBaseUrl } from "./api/client.js";
 import { register } from "./api/register.js";
 import { buygoods, stkPush } from "./api/trigger.js";
+import { kopokopoOutbound } from "./outbound.js";
+import { KOPOKOPO_EVENTS } from "./samples.js";
 
 /**
  * Kopo Kopo (K2 Connect) API client (providers.md, Kopo Kopo): client-credentials token, webhook
@@ -20,12 +24,16 @@ async function trigger(input: TriggerInput, ctx: ApiContext): Promise<TriggerOut
   const name = input.name.trim().toLowerCase();
   if (name === "buygoods" || name === "buygoods_transaction_received") return buygoods(input, ctx);
   if (name === "stk-push") return stkPush(input, ctx);
-  throw usageError(
-    `unknown Kopo Kopo trigger "${input.name}"`,
-    `use one of: ${Object.entries(TRIGGERS)
-      .map(([trigger, what]) => `${trigger} (${what})`)
-      .join("; ")}`,
-  );
+  const triggers = Object.entries(TRIGGERS)
+    .map(([trigger, what]) => `${trigger} (${what})`)
+    .join("; ");
+  const event = kopokopoOutbound.canonicalEvent(name);
+  if (event === undefined)
+    throw usageError(
+      `unknown Kopo Kopo trigger or event "${input.name}"`,
+      `use one of: ${triggers}; on whtool's emulator also any event: ${KOPOKOPO_EVENTS.join(", ")}`,
+    );
+  return triggerOnEmulator("kopokopo", kopokopoBaseUrl(ctx), event, triggers);
 }
 
 export const kopokopoApi: ProviderApi = {
@@ -33,4 +41,10 @@ export const kopokopoApi: ProviderApi = {
   defaultTrigger: "buygoods",
   register,
   trigger,
+  async remove() {
+    throw usageError(
+      "Kopo Kopo documents no API call that deletes a webhook subscription",
+      "remove it in the Kopo Kopo dashboard (or ask Kopo Kopo support); a new subscription for the same event replaces the old target",
+    );
+  },
 };

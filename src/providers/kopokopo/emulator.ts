@@ -27,7 +27,7 @@
  *   POST /_emulator/simulate/buygoods   {"till_number"?, "amount", "currency"?, "sender_phone_number"?,
  *        "sender_first_name"?, "sender_last_name"?} a customer pays the till by M-PESA →
  *        202 {"event_id","topic","deliveries":[{subscription_id,url}]}; 400 bad amount or till
- *   POST /_emulator/events              {"event_type","till_number"?} emits any till or company event
+ *   POST /_emulator/events              {"event_type"|"event","till_number"?} emits any till or company event
  *        with a realistic resource → 202 (same shape); 400 unknown type
  *   POST /_emulator/expire-tokens       expires every issued token → {"expired":n}
  *   GET  /_emulator/subscriptions       the subscriptions

@@ -1,4 +1,5 @@
 import type { ProviderApi } from "../../api/types.js";
+import { usageError } from "../../errors.js";
 import { registerMoneyKit, unregisterMoneyKit } from "./api/register.js";
 import { MONEYKIT_TRIGGERS, triggerMoneyKit } from "./api/trigger.js";
 
@@ -13,4 +14,28 @@ export const moneykitApi: ProviderApi = {
   register: registerMoneyKit,
   trigger: triggerMoneyKit,
   unregister: unregisterMoneyKit,
+  /** A MoneyKit webhook belongs to a link: `unregister --webhook-id LINK` clears that link's webhook. */
+  async remove(target, ctx) {
+    const linkId = target.webhookId ?? ctx.env.MONEYKIT_LINK_ID;
+    if (!linkId)
+      throw usageError(
+        "MoneyKit webhooks belong to links: name the link with --webhook-id mk_… (or set MONEYKIT_LINK_ID)",
+        "a URL alone cannot be looked up: MoneyKit has no API listing links by webhook",
+      );
+    const outcome = {
+      provider: "moneykit" as const,
+      action: "updated" as const,
+      id: linkId,
+      url: target.url ?? null,
+      secretSaved: false,
+      message: "",
+      details: { mode: "link", linkId },
+    };
+    await unregisterMoneyKit(outcome, ctx);
+    return {
+      provider: "moneykit",
+      removed: [{ id: linkId, url: target.url ?? null }],
+      message: `MoneyKit link ${linkId}: webhook removed`,
+    };
+  },
 };

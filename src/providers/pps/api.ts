@@ -225,5 +225,20 @@ export const ppsApi: ProviderApi = {
   triggers: TRIGGERS,
   defaultTrigger: "test",
   register,
+  async remove(target) {
+    const what = target.url ?? target.webhookId ?? "<the endpoint URL>";
+    return {
+      provider: "pps",
+      removed: [],
+      message: [
+        "PointServices has no public API for webhook subscriptions: send the text between the lines to your PointServices account representative. Nothing was sent.",
+        "",
+        "----------------------------------------------------------------",
+        "Please remove our PointServices webhook subscription:",
+        `  Endpoint URL: ${what}`,
+        "----------------------------------------------------------------",
+      ].join("\n"),
+    };
+  },
   trigger,
 };

@@ -42,7 +42,9 @@ export function addControlRoutes(
   });
   router.on("POST", "/_emulator/events", (req) => {
     const body = readJson(req);
-    const topic = typeof body.event_type === "string" ? body.event_type : "";
+    // `event` is the name every emulator takes (whtool trigger EVENT); `event_type` is Kopo Kopo's own.
+    const given = body.event_type ?? body.event;
+    const topic = typeof given === "string" ? given : "";
     if (!isKopoKopoEvent(topic))
       throw apiError(400, `event_type must be one of ${KOPOKOPO_EVENTS.join(", ")}`);
     const till = typeof body.till_number === "string" ? body.till_number : tills[0];

@@ -1,0 +1,50 @@
+import { apiContext } from "../api/context.js";
+import { apiFailure } from "../api/errors.js";
+import { APIS } from "../api/index.js";
+import type { Context } from "../context.js";
+import type { ProviderId } from "../core/provider-id.js";
+import { parseUserUrl, URL_FORMS } from "../core/url.js";
+import { EXIT, usageError, WhtoolError } from "../errors.js";
+import { PROVIDERS } from "../providers/index.js";
+import { emit } from "../ui/json-lines.js";
+
+export interface UnregisterFlags {
+  readonly provider: ProviderId;
+  readonly url?: string;
+  readonly webhookId?: string;
+  readonly event?: readonly string[];
+  readonly json?: boolean;
+}
+
+/** `whtool unregister`: removes a registration made with the provider, named by URL or id. */
+export async function unregisterCommand(flags: UnregisterFlags, ctx: Context): Promise<number> {
+  if ((flags.url === undefined) === (flags.webhookId === undefined) && flags.provider !== "moneykit")
+    throw usageError(
+      "give exactly one of --url URL or --webhook-id ID",
+      "e.g. whtool unregister --provider dfns --url https://abc.ngrok.app/webhooks",
+    );
+  let url: string | undefined;
+  if (flags.url !== undefined) {
+    const parsed = parseUserUrl(flags.url);
+    if (!parsed.ok) throw usageError(`--url ${flags.url}: ${parsed.problem}`, URL_FORMS);
+    url = parsed.url;
+  }
+  const api = await APIS[flags.provider]();
+  let outcome: Awaited<ReturnType<typeof api.remove>>;
+  try {
+    outcome = await api.remove(
+      {
+        ...(url === undefined ? {} : { url }),
+        ...(flags.webhookId === undefined ? {} : { webhookId: flags.webhookId }),
+        ...(flags.event && flags.event.length > 0 ? { events: flags.event } : {}),
+      },
+      apiContext(ctx, flags.json === true),
+    );
+  } catch (error) {
+    if (error instanceof WhtoolError) throw error;
+    throw apiFailure(PROVIDERS[flags.provider].info.name, "unregister", error);
+  }
+  if (flags.json) emit(ctx, { type: "unregister", ...outcome });
+  else ctx.stdout.write(`${outcome.message}\n`);
+  return EXIT.ok;
+}
