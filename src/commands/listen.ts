@@ -70,6 +70,7 @@ export async function listenCommand(flags: ListenFlags, ctx: Context): Promise<n
 
   let total = 0;
   let failed = 0;
+  const startedAt = Date.now();
   const mode = flags.tunnel ?? (flags.publicUrl || !ctx.env.NGROK_AUTHTOKEN ? "none" : "ngrok");
   const live = await LiveListener.start(
     {
@@ -144,7 +145,27 @@ export async function listenCommand(flags: ListenFlags, ctx: Context): Promise<n
   } finally {
     await live.close();
     if (registered) await unregisterOnExit(registered.api, registered.outcome, flags, ctx);
+    const summary = {
+      total,
+      verified: total - failed,
+      failed,
+      seconds: Math.round((Date.now() - startedAt) / 1000),
+    };
+    if (flags.json)
+      emit(ctx, { type: "summary", ...summary, capture: flags.capture === false ? null : flags.capture });
+    else
+      say(
+        c.dim(
+          `listened ${formatSeconds(summary.seconds)}: ${total} ${total === 1 ? "delivery" : "deliveries"}, ${summary.verified} verified, ${failed} failed${flags.capture === false || total === 0 ? "" : ` — whtool verify ${flags.capture} to see them again`}`,
+        ),
+      );
   }
+}
+
+/** 75 → "1m15s", 9 → "9s". */
+function formatSeconds(seconds: number): string {
+  const m = Math.floor(seconds / 60);
+  return m > 0 ? `${m}m${String(seconds % 60).padStart(2, "0")}s` : `${seconds}s`;
 }
 
 /** Like `stripe listen`: what --register registered goes away with the listener, unless --keep. */
