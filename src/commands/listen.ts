@@ -70,6 +70,7 @@ export async function listenCommand(flags: ListenFlags, ctx: Context): Promise<n
 
   let total = 0;
   let failed = 0;
+  let unconfigured = 0;
   const startedAt = Date.now();
   const mode = flags.tunnel ?? (flags.publicUrl || !ctx.env.NGROK_AUTHTOKEN ? "none" : "ngrok");
   const live = await LiveListener.start(
@@ -97,6 +98,7 @@ export async function listenCommand(flags: ListenFlags, ctx: Context): Promise<n
       if (event.type === "delivery") {
         total++;
         if (!event.verdict.verified) failed++;
+        if (event.verdict.reason === "no_secret") unconfigured++;
       }
       report(event, flags, ctx, c);
     },
@@ -140,7 +142,9 @@ export async function listenCommand(flags: ListenFlags, ctx: Context): Promise<n
       say(c.red(`timed out with ${total} of ${settings.exitAfter} deliveries`));
       return EXIT.failed;
     }
-    if (settings.exitAfter !== undefined && failed > 0) return EXIT.failed;
+    // Every failure for want of a secret is missing configuration (exit 3), as with verify.
+    if (settings.exitAfter !== undefined && failed > 0)
+      return unconfigured === failed ? EXIT.config : EXIT.failed;
     return EXIT.ok;
   } finally {
     await live.close();

@@ -244,6 +244,17 @@ describe("whtool listen", () => {
     assert.match(result.stderr, /timed out with 1 of 2 deliveries/);
   });
 
+  it("regression: with no secret at all, --exit-after exits 3 (configuration missing), not 1", async () => {
+    const listen = await startListen(["--no-capture", "--provider", "dfns", "--exit-after", "1"], {
+      cwd: tempDir(),
+    });
+    const { body, headers } = dfnsEvent("whe-nosecret");
+    await post(listen.url, headers, body);
+    const result = await listen.done;
+    assert.equal(result.code, 3);
+    assert.equal(result.lines.find((l) => l.type === "delivery")?.reason, "no_secret");
+  });
+
   it("refuses bad flag values with exit 2", async () => {
     for (const args of [
       ["--respond", "ok"],
