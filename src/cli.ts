@@ -391,7 +391,7 @@ Examples:
   $ whtool smoke --provider moneykit --link mk_123 --expect 1 --timeout 2m --report smoke.json
   $ whtool smoke --provider bracken --public-url https://hooks.example.com --json
 
-Exit codes: 0 passed, 1 a delivery failed verification or too few arrived, 3 credentials missing, 4 API error, 5 tunnel error.`,
+Exit codes: 0 passed, 1 a delivery failed verification or too few arrived, 3 credentials or a public URL missing, 4 API error, 5 tunnel error.`,
     )
     .action(async (flags) => {
       const { smokeCommand } = await import("./commands/smoke.js");

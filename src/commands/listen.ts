@@ -70,6 +70,8 @@ export async function listenCommand(flags: ListenFlags, ctx: Context): Promise<n
 
   let total = 0;
   let failed = 0;
+  let unconfigured = 0;
+  const startedAt = Date.now();
   const mode = flags.tunnel ?? (flags.publicUrl || !ctx.env.NGROK_AUTHTOKEN ? "none" : "ngrok");
   const live = await LiveListener.start(
     {
@@ -96,6 +98,7 @@ export async function listenCommand(flags: ListenFlags, ctx: Context): Promise<n
       if (event.type === "delivery") {
         total++;
         if (!event.verdict.verified) failed++;
+        if (event.verdict.reason === "no_secret") unconfigured++;
       }
       report(event, flags, ctx, c);
     },
@@ -139,12 +142,34 @@ export async function listenCommand(flags: ListenFlags, ctx: Context): Promise<n
       say(c.red(`timed out with ${total} of ${settings.exitAfter} deliveries`));
       return EXIT.failed;
     }
-    if (settings.exitAfter !== undefined && failed > 0) return EXIT.failed;
+    // Every failure for want of a secret is missing configuration (exit 3), as with verify.
+    if (settings.exitAfter !== undefined && failed > 0)
+      return unconfigured === failed ? EXIT.config : EXIT.failed;
     return EXIT.ok;
   } finally {
     await live.close();
     if (registered) await unregisterOnExit(registered.api, registered.outcome, flags, ctx);
+    const summary = {
+      total,
+      verified: total - failed,
+      failed,
+      seconds: Math.round((Date.now() - startedAt) / 1000),
+    };
+    if (flags.json)
+      emit(ctx, { type: "summary", ...summary, capture: flags.capture === false ? null : flags.capture });
+    else
+      say(
+        c.dim(
+          `listened ${formatSeconds(summary.seconds)}: ${total} ${total === 1 ? "delivery" : "deliveries"}, ${summary.verified} verified, ${failed} failed${flags.capture === false || total === 0 ? "" : ` — whtool verify ${flags.capture} to see them again`}`,
+        ),
+      );
   }
+}
+
+/** 75 → "1m15s", 9 → "9s". */
+function formatSeconds(seconds: number): string {
+  const m = Math.floor(seconds / 60);
+  return m > 0 ? `${m}m${String(seconds % 60).padStart(2, "0")}s` : `${seconds}s`;
 }
 
 /** Like `stripe listen`: what --register registered goes away with the listener, unless --keep. */

@@ -6,7 +6,7 @@ import type { Context } from "../context.js";
 import { DedupeIndex } from "../core/dedupe.js";
 import type { ProviderId } from "../core/provider-id.js";
 import { parseDuration } from "../core/time.js";
-import { EXIT, tunnelError, usageError } from "../errors.js";
+import { configError, EXIT, usageError } from "../errors.js";
 import { LiveListener } from "../listen/live.js";
 import { verifyOptionsCache } from "../listen/verify-cache.js";
 import { startEmulated } from "../loop/emulated-env.js";
@@ -41,7 +41,8 @@ export async function smokeCommand(flags: SmokeFlags, ctx: Context): Promise<num
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw usageError(`--port ${flags.port}: not a port number`);
   if (!flags.emulate && !flags.publicUrl && !ctx.env.NGROK_AUTHTOKEN)
-    throw tunnelError(
+    // Missing configuration (exit 3), not a tunnel failure: no tunnel was tried.
+    throw configError(
       "smoke against the real provider needs a public URL",
       "set NGROK_AUTHTOKEN for an ngrok tunnel, pass --public-url URL, or use --emulate for the built-in emulator",
     );

@@ -38,6 +38,25 @@ function dfnsEvent(id: string, extra: object = {}) {
 const capturesIn = (path: string) => parseCaptureText(readFileSync(path, "utf8"), path);
 
 describe("whtool listen", () => {
+  it("prints a short summary when it stops (a summary line with --json)", async () => {
+    const dir = tempDir();
+    const capture = join(dir, "cap.jsonl");
+    const listen = await startListen(["--capture", capture], { env: ENV });
+    const good = dfnsEvent("whe-sum-1");
+    await post(listen.url, good.headers, good.body);
+    await post(listen.url, [[H, `sha256=${"0".repeat(64)}`]], good.body);
+    const result = await listen.stop();
+    const summary = result.lines.at(-1);
+    assert.equal(summary?.type, "summary");
+    assert.deepEqual([summary?.total, summary?.verified, summary?.failed], [2, 1, 1]);
+    assert.equal(summary?.capture, capture);
+
+    const human = await startListen(["--no-capture"], { env: ENV, json: false });
+    await post(human.url, good.headers, good.body);
+    const text = await human.stop();
+    assert.match(text.stderr, /listened \d+s: 1 delivery, 1 verified, 0 failed/);
+  });
+
   it("captures, verifies and answers 200, with --json delivery lines and a 0600 capture", async () => {
     const dir = tempDir();
     const capture = join(dir, "cap.jsonl");
@@ -223,6 +242,17 @@ describe("whtool listen", () => {
     const result = await listen.done;
     assert.equal(result.code, 1);
     assert.match(result.stderr, /timed out with 1 of 2 deliveries/);
+  });
+
+  it("regression: with no secret at all, --exit-after exits 3 (configuration missing), not 1", async () => {
+    const listen = await startListen(["--no-capture", "--provider", "dfns", "--exit-after", "1"], {
+      cwd: tempDir(),
+    });
+    const { body, headers } = dfnsEvent("whe-nosecret");
+    await post(listen.url, headers, body);
+    const result = await listen.done;
+    assert.equal(result.code, 3);
+    assert.equal(result.lines.find((l) => l.type === "delivery")?.reason, "no_secret");
   });
 
   it("refuses bad flag values with exit 2", async () => {

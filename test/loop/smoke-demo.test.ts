@@ -25,6 +25,13 @@ describe("whtool smoke --emulate", () => {
     });
   }
 
+  it("regression: against the real provider without a public URL it is configuration missing (exit 3), not a tunnel error", async () => {
+    const r = await runCli(["smoke", "--provider", "dfns"], { cwd: tempDir() });
+    assert.equal(r.code, 3);
+    assert.match(r.stderr, /smoke against the real provider needs a public URL/);
+    assert.match(r.stderr, /--emulate/);
+  });
+
   it("fails with exit 1 and says why when the verifying secret is wrong", async () => {
     const dir = tempDir();
     const r = await runCli(
@@ -73,12 +80,6 @@ describe("whtool smoke --emulate", () => {
     const r = await runCli(["smoke", "--provider", "bracken", "--emulate"], { cwd: dir });
     assert.equal(r.code, 0, r.stderr);
     assert.throws(() => readFileSync(join(dir, ".whtool", "state.json")));
-  });
-
-  it("refuses to run against a real provider without a public URL (exit 5)", async () => {
-    const r = await runCli(["smoke", "--provider", "dfns"]);
-    assert.equal(r.code, 5);
-    assert.match(r.stderr, /--emulate/);
   });
 });
 
