@@ -75,8 +75,8 @@ export async function startListener(
     },
     { maxHeaderSize: maxHeaderBytes },
   );
-  // Node keeps only the first 1,000 headers and drops the rest without a word, which lost a
-  // signature header sent after them: keep them all (maxHeaderSize still bounds the bytes).
+  // Node keeps only the first thousand or so headers (maxHeadersCount) and drops the rest without a
+  // word, which lost a signature header sent after them: keep them all (maxHeaderSize bounds the bytes).
   server.maxHeadersCount = 0;
   server.on("clientError", (error: NodeJS.ErrnoException, socket: Socket) =>
     refuse(error, socket, maxHeaderBytes, options),
