@@ -4,6 +4,10 @@ export interface PostResult {
   /** The receiver's status, or null when no answer came (error says why). */
   readonly status: number | null;
   readonly error: string | null;
+  /** No connection could be made (refused, no route, no such host): nothing was there to answer. */
+  readonly unreachable: boolean;
+  /** Connected and sent, but no answer came within the timeout. */
+  readonly timedOut: boolean;
   readonly durationMs: number;
   readonly headers: readonly HeaderPair[];
   readonly body: Buffer;
@@ -22,6 +26,17 @@ const CONNECTION_HEADERS = new Set([
   "proxy-connection",
   "proxy-authorization",
   "expect",
+]);
+
+/** Errors that mean the request never reached anything that could answer it. */
+const UNREACHABLE = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EADDRNOTAVAIL",
+  "UND_ERR_CONNECT_TIMEOUT",
 ]);
 
 export function isConnectionHeader(name: string): boolean {
@@ -61,19 +76,21 @@ export async function postRaw(
     return {
       status: response.statusCode,
       error: null,
+      unreachable: false,
+      timedOut: false,
       durationMs: Math.round(performance.now() - started),
       headers: pairs,
       body: answer,
     };
   } catch (error) {
     const code = (error as { code?: string }).code;
-    const message =
-      code === "UND_ERR_HEADERS_TIMEOUT"
-        ? `no answer within ${timeoutMs} ms`
-        : (code ?? (error as Error).message);
+    const timedOut = code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT";
+    const message = timedOut ? `no answer within ${timeoutMs} ms` : (code ?? (error as Error).message);
     return {
       status: null,
       error: message,
+      unreachable: code !== undefined && UNREACHABLE.has(code),
+      timedOut,
       durationMs: Math.round(performance.now() - started),
       headers: [],
       body: Buffer.alloc(0),

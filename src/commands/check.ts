@@ -1,10 +1,10 @@
 import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { postRaw } from "../adapters/http-post.js";
 import { type KeyServer, serveKeys } from "../adapters/key-server.js";
 import { buildCases } from "../check/cases.js";
-import { type CaseResult, junitXml } from "../check/junit.js";
+import { junitXml } from "../check/junit.js";
 import { checkKey } from "../check/keys.js";
+import { runCases } from "../check/run-cases.js";
 import { resolveSecrets, SECRET_ENV, type SecretFlags } from "../config/secrets.js";
 import type { Context } from "../context.js";
 import type { ProviderId } from "../core/provider-id.js";
@@ -31,7 +31,13 @@ const BUDGET_MS: Record<ProviderId, number> = {
   pps: 10_000,
 };
 
-export async function checkCommand(url: string, flags: CheckFlags, ctx: Context): Promise<number> {
+/** `budgetMs` is the provider's answer budget; tests shorten it. */
+export async function checkCommand(
+  url: string,
+  flags: CheckFlags,
+  ctx: Context,
+  budgetMs: number = BUDGET_MS[flags.provider],
+): Promise<number> {
   if (!/^https?:\/\/[^/]/.test(url)) throw usageError(`${url}: give the http(s) URL of your webhook handler`);
   const keyPort = Number(flags.keyPort);
   if (!Number.isInteger(keyPort) || keyPort < 0 || keyPort > 65535)
@@ -73,37 +79,14 @@ export async function checkCommand(url: string, flags: CheckFlags, ctx: Context)
     }
 
     const cases = await buildCases(flags.provider, outbound, credentials, ctx.now());
-    const budget = BUDGET_MS[flags.provider];
-    const results: CaseResult[] = [];
-    for (const testCase of cases) {
-      const answer = await postRaw(url, testCase.headers, testCase.body, { timeoutMs: budget * 2 });
-      const { status } = answer;
-      let failure: string | null = null;
-      if (status === null) failure = `no answer (${answer.error})`;
-      else if (testCase.expect === "accept" && (status < 200 || status >= 300))
-        failure = `answered ${status}, expected 2xx`;
-      else if (testCase.expect === "accept" && answer.durationMs > budget)
-        failure = `answered after ${answer.durationMs} ms; ${flags.provider} expects an answer within ${budget} ms`;
-      else if (testCase.expect === "reject" && (status < 400 || status >= 500))
-        failure = `answered ${status}, expected 4xx${status < 300 ? ": the handler accepted a forged delivery" : ""}`;
-      const result: CaseResult = {
-        name: testCase.name,
-        expect: testCase.expect,
-        why: testCase.why,
-        status,
-        error: answer.error,
-        durationMs: answer.durationMs,
-        passed: failure === null,
-        failure,
-      };
-      results.push(result);
+    const { results, unreachable } = await runCases(url, cases, budgetMs, flags.provider, (result) => {
       if (flags.json) emit(ctx, { type: "case", provider: flags.provider, ...result });
       else
         say(
-          `  ${result.passed ? c.green("✓") : c.red("✗")} ${testCase.name.padEnd(38)} ${String(status ?? "—").padEnd(4)} ${c.dim(`${answer.durationMs} ms`)}${failure ? `  ${c.red(failure)} — ${testCase.why}` : ""}`,
+          `  ${result.passed ? c.green("✓") : c.red("✗")} ${result.name.padEnd(38)} ${String(result.status ?? "—").padEnd(4)} ${c.dim(`${result.durationMs} ms`)}${result.failure ? `  ${c.red(result.failure)} — ${result.why}` : ""}`,
         );
-    }
-    if (results.every((r) => r.status === null))
+    });
+    if (unreachable)
       throw networkError(`nothing answered at ${url}`, "is your handler running and listening there?");
     const failed = results.filter((r) => !r.passed).length;
     if (flags.junit !== undefined)

@@ -2,6 +2,7 @@ import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { apiContext } from "../api/context.js";
 import { APIS } from "../api/index.js";
+import { resolveSecrets } from "../config/secrets.js";
 import type { Context } from "../context.js";
 import { DedupeIndex } from "../core/dedupe.js";
 import type { ProviderId } from "../core/provider-id.js";
@@ -59,6 +60,9 @@ export async function smokeCommand(flags: SmokeFlags, ctx: Context): Promise<num
       ...(flags.secretEnv ? { secretEnv: flags.secretEnv } : {}),
     };
     const verifyOptions = verifyOptionsCache(keyFlags, run, (line) => spinner.note(line));
+    // The secret the deliveries are verified with is the one to register, where the subscriber
+    // chooses it (Bracken): else a generated one is registered and every delivery fails.
+    const [chosen] = flags.secret || flags.secretEnv ? resolveSecrets(flags.provider, keyFlags, run.env) : [];
     live = await LiveListener.start(
       {
         host: "127.0.0.1",
@@ -92,7 +96,7 @@ export async function smokeCommand(flags: SmokeFlags, ctx: Context): Promise<num
         spinner.step(text);
       },
       ...(flags.event ? { trigger: flags.event } : {}),
-      ...(flags.link ? { register: { link: flags.link } } : {}),
+      register: { ...(flags.link ? { link: flags.link } : {}), ...(chosen ? { secret: chosen } : {}) },
     });
   } finally {
     spinner.stop();

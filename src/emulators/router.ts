@@ -1,5 +1,7 @@
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { boundedServer, type ConnectionLimits } from "../adapters/server-limits.js";
+import { refusal } from "./request-guard.js";
 
 /** A request as an emulator handler sees it: exact body bytes, parsed path parameters. */
 export interface EmuRequest {
@@ -105,19 +107,26 @@ const MAX_BODY = 1 << 20;
 
 class PayloadTooLarge extends Error {}
 
-/** Serves a router on loopback only (emulators never listen beyond this machine). */
-export async function serveRouter(router: Router, port = 0): Promise<ServerHandle> {
+/**
+ * Serves a router on loopback only (emulators never listen beyond this machine), with connections
+ * bounded like the listener's and browser pages kept out (see request-guard).
+ */
+export async function serveRouter(
+  router: Router,
+  port = 0,
+  limits?: Partial<ConnectionLimits>,
+): Promise<ServerHandle> {
   const log: RequestLogEntry[] = [];
-  const server = createServer((req, res) => {
-    void answer(router, req, res, log);
+  let bound = 0;
+  const server = boundedServer(limits, (req, res) => {
+    void answer(router, req, res, log, bound);
   });
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, "127.0.0.1", () => resolve());
   });
   const address = server.address() as AddressInfo;
+  bound = address.port;
   let closing: Promise<void> | undefined;
   return {
     url: `http://127.0.0.1:${address.port}`,
@@ -138,10 +147,19 @@ async function answer(
   req: IncomingMessage,
   res: ServerResponse,
   log: RequestLogEntry[],
+  port: number,
 ): Promise<void> {
   const url = new URL(req.url ?? "/", "http://emulator");
   let response: EmuResponse;
   try {
+    const refused = refusal(req.method ?? "GET", url.pathname, req.headers, port);
+    if (refused) {
+      req.resume();
+      throw new HttpError(
+        refused.status,
+        router.errorBody(refused.status, refused.message, { method: req.method ?? "", path: url.pathname }),
+      );
+    }
     const body = await readBody(req);
     response = await router.handle({
       method: req.method ?? "GET",

@@ -322,6 +322,7 @@ describe("bracken emulator: users and deliveries", () => {
     await createUser(emu, "learner");
     const res = await fetch(`${emu.url}/_emulator/events`, {
       method: "POST",
+      headers: { "content-type": "application/json" },
       body: JSON.stringify({ event: "Module_Complete", username: "learner" }),
     });
     assert.equal(res.status, 202);
@@ -333,11 +334,13 @@ describe("bracken emulator: users and deliveries", () => {
     assert.equal(bodyOf(delivery).user.username, "learner");
     const none = await fetch(`${emu.url}/_emulator/events`, {
       method: "POST",
+      headers: { "content-type": "application/json" },
       body: JSON.stringify({ event: "Course_Expired" }),
     });
     assert.deepEqual(await none.json(), { event: "Course_Expired", sent: false });
     const bad = await fetch(`${emu.url}/_emulator/events`, {
       method: "POST",
+      headers: { "content-type": "application/json" },
       body: JSON.stringify({ event: "Nope" }),
     });
     assert.equal(bad.status, 400);

@@ -37,7 +37,11 @@ async function withEmulator(
 }
 
 async function post(emu: PpsRunningEmulator, path: string, body: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(`${emu.url}${path}`, { method: "POST", body: JSON.stringify(body) });
+  const res = await fetch(`${emu.url}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   assert.ok(res.status < 300, `${path} → ${res.status}`);
   return (await res.json()) as Record<string, unknown>;
 }
