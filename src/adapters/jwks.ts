@@ -1,6 +1,5 @@
-import { readFile, writeFile } from "node:fs/promises";
 import { type KeyLookup, type KeyStore, pickKey } from "../core/keys.js";
-import { prepareSecretFile } from "./capture.js";
+import { readPrivateFile, writePrivateFileAtomic } from "./files.js";
 import { getJson } from "./http-get.js";
 
 /** Keys from a JWKS the user handed over (`--jwks-file`, or `send --jwks-out`): fully offline. */
@@ -33,14 +32,14 @@ export class JwksDiskCache {
   async put(url: string, entry: CachedJwks): Promise<void> {
     const entries = await this.#load();
     entries[url] = entry;
-    await prepareSecretFile(this.path);
-    await writeFile(this.path, `${JSON.stringify(entries)}\n`, { mode: 0o600 });
+    await writePrivateFileAtomic(this.path, `${JSON.stringify(entries)}\n`);
   }
 
   async #load(): Promise<Record<string, CachedJwks>> {
     if (this.#entries) return this.#entries;
     try {
-      const parsed: unknown = JSON.parse(await readFile(this.path, "utf8"));
+      // No-follow: a planted link must not feed whtool someone else's keys; a missing file is {}.
+      const parsed: unknown = JSON.parse((await readPrivateFile(this.path)) ?? "{}");
       this.#entries =
         typeof parsed === "object" && parsed !== null ? (parsed as Record<string, CachedJwks>) : {};
     } catch {
