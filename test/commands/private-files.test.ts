@@ -64,6 +64,19 @@ describe("a planted link at a path the user names is refused, its target unchang
     assert.deepEqual(unchanged(), ["precious\n", 0o644]);
   });
 
+  it("send --jwks-out (and nothing is sent)", async () => {
+    const rx = await startReceiver([200]);
+    try {
+      const { cwd, unchanged } = plantedLink("k.json");
+      const r = await runCli(["send", "--provider", "pps", "--to", rx.url, "--jwks-out", "k.json"], { cwd });
+      assertRefusedLink(r, "k.json");
+      assert.deepEqual(unchanged(), ["precious\n", 0o644]);
+      assert.equal(rx.received.length, 0);
+    } finally {
+      await rx.close();
+    }
+  });
+
   it("listen's default capture file .whtool/captures.jsonl", async () => {
     const cwd = tempDir();
     mkdirSync(join(cwd, ".whtool"), { mode: 0o700 });
