@@ -1,26 +1,21 @@
 import type { FileHandle } from "node:fs/promises";
-import { chmod, mkdir, open, readFile } from "node:fs/promises";
-import { dirname } from "node:path";
+import { readFile } from "node:fs/promises";
 import {
   type CaptureRecord,
   type ParsedCapture,
   parseCaptureText,
   serialiseRecord,
 } from "../core/capture-format.js";
+import { openPrivateAppend } from "./files.js";
+
+// Moved to files.ts with every other private-file operation; re-exported for existing importers.
+export { prepareSecretFile } from "./files.js";
 
 export const DEFAULT_CAPTURE_FILE = ".whtool/captures.jsonl";
 
 /** Reads a capture file; a missing file is an error the caller words, a truncated tail is a warning. */
 export async function readCaptureFile(path: string): Promise<ParsedCapture> {
   return parseCaptureText(await readFile(path, "utf8"), path);
-}
-
-/** Creates the folder (0700) and makes sure the file, if it exists, is 0600: captures hold real payloads. */
-export async function prepareSecretFile(path: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  await chmod(path, 0o600).catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== "ENOENT") throw error;
-  });
 }
 
 /**
@@ -37,8 +32,8 @@ export class CaptureWriter {
   ) {}
 
   static async open(path: string): Promise<CaptureWriter> {
-    await prepareSecretFile(path);
-    return new CaptureWriter(path, await open(path, "a", 0o600));
+    // No-follow, 0600 on the handle: captures hold real payloads and a planted link must not redirect them.
+    return new CaptureWriter(path, await openPrivateAppend(path));
   }
 
   append(record: CaptureRecord): Promise<void> {

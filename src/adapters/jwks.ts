@@ -1,6 +1,5 @@
-import { readFile, writeFile } from "node:fs/promises";
 import { jwksProblem, type KeyLookup, type KeyStore, pickKey } from "../core/keys.js";
-import { prepareSecretFile } from "./capture.js";
+import { readPrivateFile, writePrivateFileAtomic } from "./files.js";
 import { getJson } from "./http-get.js";
 
 /** A failed fetch is answered from memory this long, so a flood of deliveries cannot make one fetch each. */
@@ -64,14 +63,14 @@ export class JwksDiskCache {
   async put(url: string, entry: CacheEntry): Promise<void> {
     const entries = await this.#load();
     entries[url] = entry;
-    await prepareSecretFile(this.path);
-    await writeFile(this.path, `${JSON.stringify(entries)}\n`, { mode: 0o600 });
+    await writePrivateFileAtomic(this.path, `${JSON.stringify(entries)}\n`);
   }
 
   async #load(): Promise<Record<string, CacheEntry>> {
     if (this.#entries) return this.#entries;
     try {
-      const parsed: unknown = JSON.parse(await readFile(this.path, "utf8"));
+      // No-follow: a planted link must not feed whtool someone else's keys; a missing file is {}.
+      const parsed: unknown = JSON.parse((await readPrivateFile(this.path)) ?? "{}");
       this.#entries =
         typeof parsed === "object" && parsed !== null ? (parsed as Record<string, CacheEntry>) : {};
     } catch {

@@ -1,7 +1,6 @@
-import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type CryptoKey, exportJWK, importJWK, type JWK } from "jose";
-import { prepareSecretFile } from "../adapters/capture.js";
+import { readPrivateFile, writePrivateFileAtomic } from "../adapters/files.js";
 import { generateSigningKey, type SigningKey } from "../providers/signing-key.js";
 
 const FILE = ".whtool/check-keys.json";
@@ -14,7 +13,7 @@ export async function checkKey(cwd: string, alg: "ES256" | "RS256"): Promise<Sig
   const path = join(cwd, FILE);
   let stored: Record<string, { kid: string; privateJwk: JWK }> = {};
   try {
-    stored = JSON.parse(await readFile(path, "utf8")) as typeof stored;
+    stored = JSON.parse((await readPrivateFile(path)) ?? "{}") as typeof stored;
   } catch {
     // none yet (or unreadable): make a new one below
   }
@@ -26,7 +25,6 @@ export async function checkKey(cwd: string, alg: "ES256" | "RS256"): Promise<Sig
   }
   const key = await generateSigningKey(alg, `whtool-check-${alg.toLowerCase()}`);
   stored[alg] = { kid: key.kid, privateJwk: await exportJWK(key.privateKey) };
-  await prepareSecretFile(path);
-  await writeFile(path, `${JSON.stringify(stored)}\n`, { mode: 0o600 });
+  await writePrivateFileAtomic(path, `${JSON.stringify(stored)}\n`);
   return key;
 }

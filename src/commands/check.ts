@@ -1,5 +1,5 @@
-import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
+import { writePrivateFileAtomic } from "../adapters/files.js";
 import { type KeyServer, serveKeys } from "../adapters/key-server.js";
 import { buildCases } from "../check/cases.js";
 import { junitXml } from "../check/junit.js";
@@ -90,7 +90,10 @@ export async function checkCommand(
       throw networkError(`nothing answered at ${url}`, "is your handler running and listening there?");
     const failed = results.filter((r) => !r.passed).length;
     if (flags.junit !== undefined)
-      await writeFile(resolve(ctx.cwd, flags.junit), junitXml(`whtool check ${flags.provider}`, results));
+      await writePrivateFileAtomic(
+        resolve(ctx.cwd, flags.junit),
+        junitXml(`whtool check ${flags.provider}`, results),
+      );
     if (flags.json)
       emit(ctx, {
         type: "check",

@@ -1,6 +1,5 @@
-import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { prepareSecretFile } from "../adapters/capture.js";
+import { writePrivateFileAtomic } from "../adapters/files.js";
 import type { Context } from "../context.js";
 import { PROVIDER_IDS, type ProviderId, toProviderId, unknownProviderHint } from "../core/provider-id.js";
 import type { AttemptRecord } from "../emulators/delivery-engine.js";
@@ -52,11 +51,10 @@ export async function emulateCommand(flags: EmulateFlags, ctx: Context): Promise
     }
     if (flags.writeEnv !== undefined) {
       const path = resolve(ctx.cwd, flags.writeEnv);
-      await prepareSecretFile(path);
       const lines = running.flatMap((e) =>
         Object.entries(e.env).map(([k, v]) => `${k}=${JSON.stringify(v)}`),
       );
-      await writeFile(path, `${lines.join("\n")}\n`, { mode: 0o600 });
+      await writePrivateFileAtomic(path, `${lines.join("\n")}\n`);
       ctx.stderr.write(`wrote the emulators' environment to ${flags.writeEnv} (mode 0600)\n`);
     }
     if (!flags.json) ctx.stderr.write(c.dim("serving on loopback; Ctrl-C to stop\n"));

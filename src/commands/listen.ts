@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { CaptureWriter, readCaptureFile } from "../adapters/capture.js";
+import { isFolderSync } from "../adapters/files.js";
 import { apiContext } from "../api/context.js";
 import { apiFailure } from "../api/errors.js";
 import { APIS } from "../api/index.js";
@@ -63,6 +64,11 @@ export async function listenCommand(flags: ListenFlags, ctx: Context): Promise<n
   let capture: CaptureWriter | undefined;
   if (flags.capture !== false) {
     const path = resolve(ctx.cwd, flags.capture);
+    if (isFolderSync(path))
+      throw usageError(
+        `--capture ${flags.capture} is a folder; whtool appends deliveries to a file`,
+        `name a file, e.g. --capture ${join(flags.capture, "captures.jsonl")}`,
+      );
     if (existsSync(path)) await primeDedupe(path, dedupe, say);
     capture = await CaptureWriter.open(path);
   }

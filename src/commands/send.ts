@@ -1,5 +1,5 @@
-import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
+import { writePrivateFileAtomic } from "../adapters/files.js";
 import { postRaw } from "../adapters/http-post.js";
 import { type KeyServer, serveKeys } from "../adapters/key-server.js";
 import { resolveSecrets, SECRET_ENV, type SecretFlags } from "../config/secrets.js";
@@ -46,7 +46,7 @@ export async function sendCommand(flags: SendFlags, ctx: Context): Promise<numbe
       keyServer = server;
     });
     if (keyServer && flags.jwksOut !== undefined && credentials.key) {
-      await writeFile(
+      await writePrivateFileAtomic(
         resolve(ctx.cwd, flags.jwksOut),
         `${JSON.stringify(jwksOf([credentials.key]), null, 2)}\n`,
       );

@@ -1,5 +1,5 @@
-import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
+import { writePrivateFileAtomic } from "../adapters/files.js";
 import { apiContext } from "../api/context.js";
 import { APIS } from "../api/index.js";
 import { resolveSecrets } from "../config/secrets.js";
@@ -106,7 +106,7 @@ export async function smokeCommand(flags: SmokeFlags, ctx: Context): Promise<num
 
   const full = { type: "smoke", emulated: flags.emulate === true, ...report };
   if (flags.report !== undefined)
-    await writeFile(resolve(ctx.cwd, flags.report), `${JSON.stringify(full, null, 2)}\n`);
+    await writePrivateFileAtomic(resolve(ctx.cwd, flags.report), `${JSON.stringify(full, null, 2)}\n`);
   if (flags.json) emit(ctx, full);
   else {
     for (const r of report.received)

@@ -72,6 +72,8 @@ async function register(input: RegisterInput, ctx: ApiContext): Promise<Register
   const url = requireHttpUrl(input.url, "--url", "register --provider bracken");
   const events = brackenEvents(input.events);
   const client = brackenClient(ctx, "Bracken register");
+  // Before any call: a state file that cannot be written must not strand a secret Bracken already has.
+  await ctx.state.check();
   const { secret, source } = chooseSecret(input, ctx);
   ctx.say(`Bracken: merging the ${events.join(", ")} subscription of domain ${client.domainKey} → ${url}`);
   const statuses: number[] = [];
@@ -85,7 +87,7 @@ async function register(input: RegisterInput, ctx: ApiContext): Promise<Register
       [secret],
     );
     statuses.push(res.status);
-    await ctx.state.saveSecret({ provider: "bracken", id: event, url, secret }, ctx.now());
+    await ctx.state.keepSecret({ provider: "bracken", id: event, url, secret }, ctx.now());
   }
   // The merge answers 200 with the subscription either way (seed 003): only a 201 would say "new".
   const created = statuses.every((status) => status === 201);
