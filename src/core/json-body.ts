@@ -1,12 +1,22 @@
-import { utf8 } from "./bytes.js";
+import { type JsonScan, scanJson } from "./json-scan.js";
 
 export type JsonBody =
-  | { readonly ok: true; readonly value: unknown; readonly text: string }
+  | {
+      readonly ok: true;
+      /** May be nested arbitrarily deep: read fields, never recurse over it (JSON.stringify included). */
+      readonly value: unknown;
+      readonly text: string;
+      readonly scan: JsonScan & { ok: true };
+    }
   | { readonly ok: false; readonly detail: string };
 
-const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+// ignoreBOM keeps a leading U+FEFF in the text, so a BOM-prefixed body is reported, not silently dropped.
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
-/** Parses a body as UTF-8 JSON without throwing. */
+/**
+ * Parses a body as UTF-8 JSON without throwing, at any depth: the iterative scanner validates it
+ * first, and V8's JSON.parse is itself iterative (a test pins both at 100,000 levels).
+ */
 export function parseJsonBody(body: Uint8Array): JsonBody {
   let text: string;
   try {
@@ -14,17 +24,13 @@ export function parseJsonBody(body: Uint8Array): JsonBody {
   } catch {
     return { ok: false, detail: `body is not valid UTF-8 (${body.length} bytes)` };
   }
+  const scan = scanJson(text);
+  if (!scan.ok) return { ok: false, detail: `body is not JSON: ${scan.detail}` };
   try {
-    return { ok: true, value: JSON.parse(text), text };
+    return { ok: true, value: JSON.parse(text), text, scan };
   } catch (error) {
     return { ok: false, detail: `body is not JSON: ${(error as Error).message}` };
   }
-}
-
-/** `JSON.stringify(JSON.parse(body))`: what providers' sample code signs after a framework parsed the body. */
-export function compactReserialisation(body: Uint8Array): Uint8Array | undefined {
-  const parsed = parseJsonBody(body);
-  return parsed.ok ? utf8(JSON.stringify(parsed.value)) : undefined;
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

@@ -39,12 +39,13 @@ export function checkHmac(
 
   if (secrets.length === 0) return v.fail("signature", "no_secret", `no secret: ${scheme.secretHint}`);
   const match = findHmacMatch(delivery.body, presented, secrets, scheme.compactFallback);
-  if (!match) {
+  if (!match.matched) {
     const tried = scheme.compactFallback ? "raw body (nor its compact re-serialisation)" : "raw body";
+    const why = match.refused ?? (match.noCompact && `no compact form to try: ${match.noCompact}`);
     return v.fail(
       "signature",
       "signature_mismatch",
-      `hmac-sha256 of the ${tried} matches none of the ${secrets.length} secret(s) given`,
+      `hmac-sha256 of the ${tried} matches none of the ${secrets.length} secret(s) given${why ? `; ${why}` : ""}`,
     );
   }
   v.meta.signedForm = match.form;
