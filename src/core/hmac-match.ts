@@ -1,5 +1,5 @@
 import { hmacSha256, safeEqual, utf8 } from "./bytes.js";
-import { parseJsonBody } from "./json-body.js";
+import { scanJsonBody } from "./json-body.js";
 import type { DuplicateKey } from "./json-scan.js";
 
 /** Which bytes a signature was computed over. */
@@ -41,7 +41,7 @@ export function findHmacMatch(
   const raw = secretMatching(body, presented, secrets);
   if (raw !== undefined) return { matched: true, form: "raw", secretIndex: raw };
   if (!allowCompact) return { matched: false };
-  const json = parseJsonBody(body);
+  const json = scanJsonBody(body);
   if (!json.ok) return { matched: false, noCompact: json.detail };
   const { stripped, duplicate, depth } = json.scan;
   const compact = utf8(stripped);

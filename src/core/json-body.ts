@@ -6,7 +6,6 @@ export type JsonBody =
       /** May be nested arbitrarily deep: read fields, never recurse over it (JSON.stringify included). */
       readonly value: unknown;
       readonly text: string;
-      readonly scan: JsonScan & { ok: true };
     }
   | { readonly ok: false; readonly detail: string };
 
@@ -14,8 +13,8 @@ export type JsonBody =
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /**
- * Parses a body as UTF-8 JSON without throwing, at any depth: the iterative scanner validates it
- * first, and V8's JSON.parse is itself iterative (a test pins both at 100,000 levels).
+ * Parses a body as UTF-8 JSON without throwing, at any depth: V8's JSON.parse is iterative
+ * (a test pins it at 100,000 levels); only what walks the value afterwards can overflow.
  */
 export function parseJsonBody(body: Uint8Array): JsonBody {
   let text: string;
@@ -24,13 +23,25 @@ export function parseJsonBody(body: Uint8Array): JsonBody {
   } catch {
     return { ok: false, detail: `body is not valid UTF-8 (${body.length} bytes)` };
   }
-  const scan = scanJson(text);
-  if (!scan.ok) return { ok: false, detail: `body is not JSON: ${scan.detail}` };
   try {
-    return { ok: true, value: JSON.parse(text), text, scan };
+    return { ok: true, value: JSON.parse(text), text };
   } catch (error) {
     return { ok: false, detail: `body is not JSON: ${(error as Error).message}` };
   }
+}
+
+export type ScannedJsonBody =
+  | (JsonBody & { readonly ok: true; readonly scan: JsonScan & { readonly ok: true } })
+  | { readonly ok: false; readonly detail: string };
+
+/** The parsed body plus its iterative scan (whitespace-stripped form, depth, duplicate keys). */
+export function scanJsonBody(body: Uint8Array): ScannedJsonBody {
+  const parsed = parseJsonBody(body);
+  if (!parsed.ok) return parsed;
+  const scan = scanJson(parsed.text);
+  // Cannot happen while the scanner and JSON.parse agree on what JSON is; said plainly if they ever differ.
+  if (!scan.ok) return { ok: false, detail: `body is not JSON: ${scan.detail}` };
+  return { ...parsed, scan };
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

@@ -28,6 +28,8 @@ type Expect = "value" | "value-or-close" | "key" | "key-or-close" | "colon" | "c
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: JSON forbids raw control characters in strings.
+const STRING = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
 const LITERALS = ["true", "false", "null"] as const;
 
 const isWhitespace = (c: number) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
@@ -55,6 +57,7 @@ function scan(text: string): JsonScan {
   let depth = 0;
   let duplicate: DuplicateKey | undefined;
   let i = 0;
+  let kept = 0;
   let done = false;
   const fail = (what: string): never => {
     const c = text.codePointAt(i);
@@ -65,21 +68,22 @@ function scan(text: string): JsonScan {
   while (i < text.length) {
     const c = text.charCodeAt(i);
     if (isWhitespace(c)) {
-      i++;
+      // Whitespace is kept out of `stripped` by cutting the text around each run of it.
+      if (i > kept) out.push(text.slice(kept, i));
+      while (i < text.length && isWhitespace(text.charCodeAt(i))) i++;
+      kept = i;
       continue;
     }
     if (done) fail("end of text");
     const top = stack[stack.length - 1];
     if (expect === "colon") {
       if (c !== 0x3a) fail('":"');
-      out.push(":");
       i++;
       expect = "value";
       continue;
     }
     if (expect === "comma-or-close") {
       if (c === 0x2c && top) {
-        out.push(",");
         i++;
         if (top.kind === "array") {
           top.at = (top.at as number) + 1;
@@ -88,7 +92,6 @@ function scan(text: string): JsonScan {
         continue;
       }
       if ((c === 0x5d && top?.kind === "array") || (c === 0x7d && top?.kind === "object")) {
-        out.push(text[i] as string);
         i++;
         stack.pop();
         if (stack.length === 0) done = true;
@@ -98,7 +101,6 @@ function scan(text: string): JsonScan {
     }
     if (expect === "key" || expect === "key-or-close") {
       if (c === 0x7d && expect === "key-or-close") {
-        out.push("}");
         i++;
         stack.pop();
         if (stack.length === 0) done = true;
@@ -115,14 +117,12 @@ function scan(text: string): JsonScan {
         top.keys.add(key);
         top.at = key;
       }
-      out.push(token);
       i = end;
       expect = "colon";
       continue;
     }
     // A value (or, right after "[", the closing bracket).
     if (c === 0x5d && expect === "value-or-close") {
-      out.push("]");
       i++;
       stack.pop();
       if (stack.length === 0) done = true;
@@ -133,7 +133,6 @@ function scan(text: string): JsonScan {
       const kind = c === 0x7b ? "object" : "array";
       stack.push({ kind, keys: undefined, at: 0 });
       depth = Math.max(depth, stack.length);
-      out.push(text[i] as string);
       i++;
       expect = kind === "object" ? "key-or-close" : "value-or-close";
       continue;
@@ -149,17 +148,20 @@ function scan(text: string): JsonScan {
       if (literal === undefined) fail("a value");
       end = i + (literal as string).length;
     }
-    out.push(text.slice(i, end));
     i = end;
     if (stack.length === 0) done = true;
     expect = "comma-or-close";
   }
   if (!done) fail(stack.length === 0 ? "a value" : "the rest of the JSON");
+  if (kept < text.length) out.push(text.slice(kept));
   return { ok: true, stripped: out.join(""), depth, duplicate };
 }
 
 /** Index just past the string token starting at `start` (a `"`); throws on a bad escape or raw control character. */
 function stringEnd(text: string, start: number): number {
+  STRING.lastIndex = start;
+  if (STRING.test(text)) return STRING.lastIndex;
+  // Not a valid string: walk it to say where and why.
   let i = start + 1;
   while (i < text.length) {
     const c = text.charCodeAt(i);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { parseJsonBody } from "../../src/core/json-body.js";
+import { parseJsonBody, scanJsonBody } from "../../src/core/json-body.js";
 import { scanJson } from "../../src/core/json-scan.js";
 
 const deep = (levels: number) => `${"[".repeat(levels)}${"]".repeat(levels)}`;
@@ -70,9 +70,9 @@ describe("scanJson", () => {
   });
 });
 
-describe("parseJsonBody", () => {
+describe("parseJsonBody / scanJsonBody", () => {
   it("reads a 100,000-level body without overflowing the stack (V8's JSON.parse is iterative)", () => {
-    const body = parseJsonBody(Buffer.from(`{"kind":"x","data":${deep(100_000)}}`));
+    const body = scanJsonBody(Buffer.from(`{"kind":"x","data":${deep(100_000)}}`));
     assert.equal(body.ok, true);
     if (body.ok) {
       assert.equal((body.value as { kind: string }).kind, "x");
@@ -82,8 +82,8 @@ describe("parseJsonBody", () => {
 
   it("reports invalid UTF-8, a BOM and non-JSON as details, never throws", () => {
     for (const bytes of [Buffer.from([0xff, 0xfe]), Buffer.from("\uFEFF{}"), Buffer.from("{")]) {
-      const body = parseJsonBody(bytes);
-      assert.equal(body.ok, false);
+      assert.equal(parseJsonBody(bytes).ok, false);
+      assert.equal(scanJsonBody(bytes).ok, false);
     }
   });
 });
