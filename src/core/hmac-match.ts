@@ -49,7 +49,7 @@ export function findHmacMatch(
     const index = secretMatching(compact, presented, secrets);
     if (index !== undefined)
       return duplicate
-        ? { matched: false, refused: duplicateReason(duplicate, "with its whitespace removed") }
+        ? { matched: false, refused: duplicateReason(duplicate, "the body with its whitespace removed") }
         : { matched: true, form: "compact", secretIndex: index };
   }
   if (depth > MAX_RESERIALISE_DEPTH) return { matched: false };
@@ -59,13 +59,13 @@ export function findHmacMatch(
   return {
     matched: false,
     refused: duplicate
-      ? duplicateReason(duplicate, "re-serialised (JSON.stringify of the parsed body)")
-      : "only JSON.stringify of the parsed body matches, and it differs from the body by more than whitespace (escapes, number forms or key order): a parser may read bytes that were never signed",
+      ? duplicateReason(duplicate, "JSON.stringify of the parsed body")
+      : "JSON.stringify of the parsed body matches, but it differs from the body by more than whitespace (escapes, number forms or key order): a parser may read bytes that were never signed",
   };
 }
 
-function duplicateReason(duplicate: DuplicateKey, how: string): string {
-  return `the body matches only ${how}, and has duplicate key ${JSON.stringify(duplicate.key)} at ${duplicate.path}: a re-serialisation would hide bytes that were never signed`;
+function duplicateReason(duplicate: DuplicateKey, matching: string): string {
+  return `${matching} matches, but the body has duplicate key ${JSON.stringify(duplicate.key)} at ${duplicate.path}: a re-serialisation would hide bytes that were never signed`;
 }
 
 /** The index of the first secret whose HMAC of `bytes` is `presented`. */

@@ -86,7 +86,7 @@ describe("verify: the compact-JSON fallback never verifies bytes that were not s
       name: "signature",
       ok: false,
       detail:
-        'hmac-sha256 of the raw body (nor its compact re-serialisation) matches none of the 1 secret(s) given; the body matches only re-serialised (JSON.stringify of the parsed body), and has duplicate key "amount" at $: a re-serialisation would hide bytes that were never signed',
+        'hmac-sha256 of the raw body matches none of the 1 secret(s) given; JSON.stringify of the parsed body matches, but the body has duplicate key "amount" at $: a re-serialisation would hide bytes that were never signed',
     });
   });
 

@@ -26,7 +26,7 @@ describe("findHmacMatch", () => {
     assert.equal(result.matched, false);
     assert.equal(
       !result.matched && result.refused,
-      'the body matches only re-serialised (JSON.stringify of the parsed body), and has duplicate key "amount" at $: a re-serialisation would hide bytes that were never signed',
+      'JSON.stringify of the parsed body matches, but the body has duplicate key "amount" at $: a re-serialisation would hide bytes that were never signed',
     );
   });
 
