@@ -1,4 +1,4 @@
-import { hmacSha256, safeEqual, utf8 } from "./bytes.js";
+import { hmacSha256, preview, safeEqual, utf8 } from "./bytes.js";
 import { scanJsonBody } from "./json-body.js";
 import type { DuplicateKey } from "./json-scan.js";
 
@@ -65,7 +65,7 @@ export function findHmacMatch(
 }
 
 function duplicateReason(duplicate: DuplicateKey, matching: string): string {
-  return `${matching} matches, but the body has duplicate key ${JSON.stringify(duplicate.key)} at ${duplicate.path}: a re-serialisation would hide bytes that were never signed`;
+  return `${matching} matches, but the body has duplicate key ${JSON.stringify(preview(duplicate.key, 60))} at ${duplicate.path}: a re-serialisation would hide bytes that were never signed`;
 }
 
 /** The index of the first secret whose HMAC of `bytes` is `presented`. */

@@ -26,6 +26,8 @@ interface Frame {
 /** What the scanner expects next. */
 type Expect = "value" | "value-or-close" | "key" | "key-or-close" | "colon" | "comma-or-close";
 
+/** Segments kept at each end of a reported path. */
+const PATH_ENDS = 8;
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: JSON forbids raw control characters in strings.
@@ -187,12 +189,15 @@ function stringEnd(text: string, start: number): number {
   throw new ScanError(`unterminated string starting at offset ${start}`);
 }
 
-/** Where the innermost open object sits, as `$.a[0]["odd key"]`. */
+/** Where the innermost open object sits, as `$.a[0]["odd key"]`; a very deep path keeps its ends. */
 function pathOf(stack: readonly Frame[]): string {
-  let path = "$";
-  for (const frame of stack.slice(0, -1)) {
-    if (typeof frame.at === "number") path += `[${frame.at}]`;
-    else path += IDENTIFIER.test(frame.at) ? `.${frame.at}` : `[${JSON.stringify(frame.at)}]`;
-  }
-  return path;
+  const segments = stack.slice(0, -1).map(({ at }) => {
+    if (typeof at === "number") return `[${at}]`;
+    return IDENTIFIER.test(at)
+      ? `.${at}`
+      : `[${JSON.stringify(at.length > 40 ? `${at.slice(0, 40)}…` : at)}]`;
+  });
+  if (segments.length <= PATH_ENDS * 2) return `$${segments.join("")}`;
+  const elided = segments.length - PATH_ENDS * 2;
+  return `$${segments.slice(0, PATH_ENDS).join("")}…(${elided} levels)…${segments.slice(-PATH_ENDS).join("")}`;
 }

@@ -55,6 +55,12 @@ describe("scanJson", () => {
     if (odd.ok) assert.deepEqual(odd.duplicate, { key: "k", path: '$["odd key"]' });
   });
 
+  it("keeps a duplicate's path short when it sits thousands of levels deep", () => {
+    const scan = scanJson(`${'{"a":'.repeat(5000)}{"k":1,"k":2}${"}".repeat(5000)}`);
+    assert.equal(scan.ok, true);
+    if (scan.ok) assert.equal(scan.duplicate?.path, `$${".a".repeat(8)}…(4984 levels)…${".a".repeat(8)}`);
+  });
+
   it("reports where the text stops being JSON", () => {
     const scan = scanJson('{"a":1 "b"}');
     assert.equal(scan.ok, false);
