@@ -10,7 +10,7 @@ import { detectProvider } from "../core/detect.js";
 import { isProviderId, type ProviderId } from "../core/provider-id.js";
 import { parseInstant } from "../core/time.js";
 import { type Verdict, VerdictBuilder } from "../core/verdict.js";
-import { EXIT, usageError, WhtoolError } from "../errors.js";
+import { configError, EXIT, usageError, WhtoolError } from "../errors.js";
 import { PROVIDERS } from "../providers/index.js";
 import type { VerifyOptions } from "../providers/types.js";
 import { deliveryLine, emit } from "../ui/json-lines.js";
@@ -47,33 +47,32 @@ export async function verifyCommand(
       "use now, an ISO date-time such as 2026-11-23T10:00:00Z, or unix seconds",
     );
 
-  const items =
-    flags.body !== undefined ? [await handGiven(flags, ctx)] : await fromCapture(file, flags, ctx);
-
-  // Resolve configuration once per provider present, before verifying anything (missing config = exit 3).
+  const items = flags.body !== undefined ? [await handGiven(flags, ctx)] : fromCapture(file, flags, ctx);
   const providerOf = (item: Item): ProviderId | undefined =>
     forced ??
     (item.recordedProvider !== null && isProviderId(item.recordedProvider)
       ? item.recordedProvider
       : undefined) ??
     detectProvider(item.delivery.headers);
-  const setups = new Map<ProviderId, Omit<VerifyOptions, "at">>();
-  for (const item of items) {
-    const id = providerOf(item);
-    if (id !== undefined && !setups.has(id)) setups.set(id, verifyOptionsFor(id, flags, ctx));
-  }
 
+  const setups = new SetupCache(flags, ctx);
   const colour = colourFor(ctx.stderr, ctx.env);
   const dedupe = new DedupeIndex();
+  let total = 0;
   let failed = 0;
   let unavailable = 0;
-  for (const item of items) {
+  let unconfigured = 0;
+  const missingConfig = new Map<ProviderId, WhtoolError>();
+  // One record at a time, so a streaming reader's async iterable fits as well as an array.
+  for await (const item of items) {
+    total++;
     const provider = providerOf(item);
-    const setup = provider === undefined ? undefined : setups.get(provider);
-    const verdict =
-      provider === undefined || setup === undefined
-        ? unknownProvider()
-        : await PROVIDERS[provider].verify(item.delivery, { ...setup, at: at ?? item.defaultAt });
+    const judged = await judge(item, provider, setups, at ?? item.defaultAt);
+    if (judged.missingConfig && provider !== undefined) {
+      unconfigured++;
+      missingConfig.set(provider, judged.missingConfig);
+    }
+    const { verdict } = judged;
     const duplicateOf = dedupe.observe(item.delivery.id, verdict);
     if (!verdict.verified) failed++;
     if (verdict.reason === "jwks_unavailable") unavailable++;
@@ -88,11 +87,81 @@ export async function verifyCommand(
       );
   }
   if (!flags.json) {
-    const summary = `${items.length} ${items.length === 1 ? "delivery" : "deliveries"}: ${items.length - failed} verified, ${failed} failed`;
+    const summary = `${total} ${total === 1 ? "delivery" : "deliveries"}: ${total - failed} verified, ${failed} failed`;
     ctx.stderr.write(`\n${failed === 0 ? colour.green(summary) : colour.red(summary)}\n`);
   }
   if (unavailable > 0) return EXIT.network;
+  // Nothing could be judged at all: say "configuration missing" (exit 3), naming what to set.
+  if (total > 0 && unconfigured === total) throw combined([...missingConfig.values()]);
   return failed === 0 ? EXIT.ok : EXIT.failed;
+}
+
+/**
+ * Each provider's setup, resolved the first time one of its deliveries comes up. A configuration
+ * error (no secret, no trusted issuers) is kept and becomes that provider's deliveries' verdicts,
+ * so one provider's missing setup never stops the others from being verified.
+ */
+class SetupCache {
+  readonly #setups = new Map<ProviderId, Omit<VerifyOptions, "at"> | WhtoolError>();
+  constructor(
+    private readonly flags: VerifyFlags,
+    private readonly ctx: Context,
+  ) {}
+
+  get(provider: ProviderId): Omit<VerifyOptions, "at"> | WhtoolError {
+    let setup = this.#setups.get(provider);
+    if (setup === undefined) {
+      try {
+        setup = verifyOptionsFor(provider, this.flags, this.ctx);
+      } catch (error) {
+        // Misuse (an unreadable --jwks-file…) still stops the command; only missing configuration is per delivery.
+        if (!(error instanceof WhtoolError) || error.exitCode !== EXIT.config) throw error;
+        setup = error;
+      }
+      this.#setups.set(provider, setup);
+    }
+    return setup;
+  }
+}
+
+/** One delivery's verdict; whatever goes wrong while verifying it stays in its verdict. */
+async function judge(
+  item: Item,
+  provider: ProviderId | undefined,
+  setups: SetupCache,
+  at: Date,
+): Promise<{ verdict: Verdict; missingConfig?: WhtoolError }> {
+  if (provider === undefined) return { verdict: unknownProvider() };
+  const setup = setups.get(provider);
+  if (setup instanceof WhtoolError) {
+    const detail = setup.hint === undefined ? setup.message : `${setup.message}: ${setup.hint}`;
+    return {
+      verdict: new VerdictBuilder(provider).fail("configuration", "no_secret", detail),
+      missingConfig: setup,
+    };
+  }
+  try {
+    return { verdict: await PROVIDERS[provider].verify(item.delivery, { ...setup, at }) };
+  } catch (error) {
+    return {
+      verdict: new VerdictBuilder(provider).fail(
+        "verify",
+        "malformed_body",
+        `verification crashed: ${error instanceof Error ? error.message : String(error)}`,
+      ),
+    };
+  }
+}
+
+/** One configuration error naming everything missing (several providers may lack a secret). */
+function combined(errors: readonly WhtoolError[]): WhtoolError {
+  const [first, ...rest] = errors;
+  if (first === undefined || rest.length === 0) return first ?? configError("configuration missing");
+  const hints = errors.flatMap((e) => (e.hint === undefined ? [] : [e.hint]));
+  return configError(
+    errors.map((e) => e.message).join("; "),
+    hints.length > 0 ? hints.join("; ") : undefined,
+  );
 }
 
 function parseProviderFlag(value: string | undefined): ProviderId | undefined {
@@ -135,26 +204,32 @@ async function handGiven(flags: VerifyFlags, ctx: Context): Promise<Item> {
   };
 }
 
-async function fromCapture(file: string | undefined, flags: VerifyFlags, ctx: Context): Promise<Item[]> {
+/** The capture's records one at a time (all of them, or the one named by --id). */
+async function* fromCapture(
+  file: string | undefined,
+  flags: VerifyFlags,
+  ctx: Context,
+): AsyncGenerator<Item> {
   const found = await readCaptureSource(
     file,
     ctx,
     "give a capture file, - to read one from stdin, or --body FILE -H 'Name: value' for a hand-given delivery",
   );
-  let records = found.records;
-  if (flags.id !== undefined) {
-    records = records.filter((record) => record.id === flags.id);
-    if (records.length === 0) throw usageError(`no delivery with id ${flags.id} in ${found.source}`);
+  let seen = 0;
+  let picked = 0;
+  for (const record of found.records) {
+    seen++;
+    if (flags.id !== undefined && record.id !== flags.id) continue;
+    picked++;
+    const delivery = toDelivery(record);
+    yield { delivery, recordedProvider: record.provider, defaultAt: delivery.receivedAt };
   }
-  if (records.length === 0)
+  if (seen === 0)
     throw new WhtoolError(
       "empty",
       `no deliveries in ${found.source}: nothing verified`,
       EXIT.failed,
       "capture some with whtool listen, or verify a hand-given one with --body FILE -H 'Name: value'",
     );
-  return records.map((record) => {
-    const delivery = toDelivery(record);
-    return { delivery, recordedProvider: record.provider, defaultAt: delivery.receivedAt };
-  });
+  if (picked === 0) throw usageError(`no delivery with id ${flags.id} in ${found.source}`);
 }

@@ -1,12 +1,21 @@
-import { utf8 } from "./bytes.js";
+import { type JsonScan, scanJson } from "./json-scan.js";
 
 export type JsonBody =
-  | { readonly ok: true; readonly value: unknown; readonly text: string }
+  | {
+      readonly ok: true;
+      /** May be nested arbitrarily deep: read fields, never recurse over it (JSON.stringify included). */
+      readonly value: unknown;
+      readonly text: string;
+    }
   | { readonly ok: false; readonly detail: string };
 
-const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+// ignoreBOM keeps a leading U+FEFF in the text, so a BOM-prefixed body is reported, not silently dropped.
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
-/** Parses a body as UTF-8 JSON without throwing. */
+/**
+ * Parses a body as UTF-8 JSON without throwing, at any depth: V8's JSON.parse is iterative
+ * (a test pins it at 100,000 levels); only what walks the value afterwards can overflow.
+ */
 export function parseJsonBody(body: Uint8Array): JsonBody {
   let text: string;
   try {
@@ -21,10 +30,18 @@ export function parseJsonBody(body: Uint8Array): JsonBody {
   }
 }
 
-/** `JSON.stringify(JSON.parse(body))`: what providers' sample code signs after a framework parsed the body. */
-export function compactReserialisation(body: Uint8Array): Uint8Array | undefined {
+export type ScannedJsonBody =
+  | (JsonBody & { readonly ok: true; readonly scan: JsonScan & { readonly ok: true } })
+  | { readonly ok: false; readonly detail: string };
+
+/** The parsed body plus its iterative scan (whitespace-stripped form, depth, duplicate keys). */
+export function scanJsonBody(body: Uint8Array): ScannedJsonBody {
   const parsed = parseJsonBody(body);
-  return parsed.ok ? utf8(JSON.stringify(parsed.value)) : undefined;
+  if (!parsed.ok) return parsed;
+  const scan = scanJson(parsed.text);
+  // Cannot happen while the scanner and JSON.parse agree on what JSON is; said plainly if they ever differ.
+  if (!scan.ok) return { ok: false, detail: `body is not JSON: ${scan.detail}` };
+  return { ...parsed, scan };
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

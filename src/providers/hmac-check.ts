@@ -39,13 +39,17 @@ export function checkHmac(
 
   if (secrets.length === 0) return v.fail("signature", "no_secret", `no secret: ${scheme.secretHint}`);
   const match = findHmacMatch(delivery.body, presented, secrets, scheme.compactFallback);
-  if (!match) {
-    const tried = scheme.compactFallback ? "raw body (nor its compact re-serialisation)" : "raw body";
-    return v.fail(
-      "signature",
-      "signature_mismatch",
-      `hmac-sha256 of the ${tried} matches none of the ${secrets.length} secret(s) given`,
-    );
+  if (!match.matched) {
+    const given = `matches none of the ${secrets.length} secret(s) given`;
+    // A refused re-serialisation is the finding; otherwise say which forms were tried.
+    const detail = match.refused
+      ? `hmac-sha256 of the raw body ${given}; ${match.refused}`
+      : !scheme.compactFallback
+        ? `hmac-sha256 of the raw body ${given}`
+        : match.noCompact
+          ? `hmac-sha256 of the raw body ${given}; no compact form to try: ${match.noCompact}`
+          : `hmac-sha256 of the raw body (nor its compact re-serialisation) ${given}`;
+    return v.fail("signature", "signature_mismatch", detail);
   }
   v.meta.signedForm = match.form;
   v.pass("signature", describeMatch(match, secrets.length));

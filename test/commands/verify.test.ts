@@ -108,12 +108,12 @@ describe("whtool verify (in-process)", () => {
     assert.equal(overridden.lines[0]?.reason, "signature_mismatch");
   });
 
-  it("exits 3 naming the variable when a needed secret is missing, and never prints secrets", async () => {
+  it("exits 3 naming the variable when no delivery has its secret, and never prints secrets", async () => {
     const r = await runCli(["verify", HMAC_CAPTURES, "--secret-env", "NOPE"], { env: HMAC_ENV });
     assert.equal(r.code, 3);
-    const missing = await runCli(["verify", HMAC_CAPTURES], { env: { BRACKEN_WEBHOOK_SECRET: "x" } });
-    assert.equal(missing.code, 3);
-    assert.match(missing.stderr, /DFNS_WEBHOOK_SECRET/);
+    const none = await runCli(["verify", HMAC_CAPTURES], { cwd: tempDir() });
+    assert.equal(none.code, 3);
+    assert.match(none.stderr, /DFNS_WEBHOOK_SECRET/);
     const ok = await runCli(["verify", HMAC_CAPTURES, "--json"], { env: HMAC_ENV });
     for (const secret of Object.values(HMAC_ENV)) assert.ok(!(ok.stdout + ok.stderr).includes(secret));
   });
@@ -230,8 +230,9 @@ describe("whtool verify (in-process)", () => {
     assert.equal(r.code, 0, r.stderr);
   });
 
-  it("exits 3 when pps has no trusted issuers, 4 when the JWKS cannot be fetched", async () => {
-    const noIssuers = await runCli(["verify", JWT_CAPTURES], { env: { MONEYKIT_API_URL: server.url } });
+  it("exits 3 when pps has no trusted issuers and only pps was captured, 4 when the JWKS cannot be fetched", async () => {
+    const ppsOnly = writeCaptures(dir, "pps-only.jsonl", [ppsCapture]);
+    const noIssuers = await runCli(["verify", ppsOnly], { env: { MONEYKIT_API_URL: server.url } });
     assert.equal(noIssuers.code, 3);
     assert.match(noIssuers.stderr, /PPS_TRUSTED_ISSUERS/);
     const port = await closedPort();
