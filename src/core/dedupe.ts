@@ -18,7 +18,7 @@ export const DEDUPE_MAX_KEYS = 1_000_000;
 export class DedupeIndex {
   /** provider:eventKey → id of the first delivery of that event */
   readonly #firstDelivery: LruMap<string>;
-  /** dfns event id → root event id of its retry chain */
+  /** dfns retry event id → root event id of its retry chain (first attempts are not stored) */
   readonly #chainRoot: LruMap<string>;
 
   constructor(maxKeys = DEDUPE_MAX_KEYS) {
@@ -46,7 +46,9 @@ export class DedupeIndex {
     if (dedupeKey === null) return null;
     if (provider !== "dfns") return dedupeKey;
     const retryOf = typeof meta.retryOf === "string" ? meta.retryOf : null;
-    const root = retryOf === null ? dedupeKey : (this.#chainRoot.get(retryOf) ?? retryOf);
+    if (retryOf === null) return dedupeKey;
+    // Only retries are linked: an event missing from the map is its own chain's root.
+    const root = this.#chainRoot.get(retryOf) ?? retryOf;
     this.#chainRoot.set(dedupeKey, root);
     return root;
   }
