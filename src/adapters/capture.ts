@@ -27,6 +27,20 @@ export async function prepareSecretFile(path: string): Promise<void> {
   });
 }
 
+/** Whether the file's last byte is not a newline; false for a missing or empty file. */
+async function endsMidLine(path: string): Promise<boolean> {
+  const file = await open(path, "r");
+  try {
+    const { size } = await file.stat();
+    if (size === 0) return false;
+    const last = Buffer.alloc(1);
+    await file.read(last, 0, 1, size - 1);
+    return last[0] !== 0x0a;
+  } finally {
+    await file.close();
+  }
+}
+
 /** What the writer needs of an open file: fs/promises' FileHandle fits, and so does a test's fake. */
 export interface CaptureFile {
   write(buffer: Uint8Array): Promise<{ readonly bytesWritten: number }>;
@@ -53,14 +67,19 @@ export class CaptureWriter {
   /** A failed write may have left part of a line: the next write starts on a fresh line. */
   #torn = false;
 
+  /** `endsMidLine`: the file ends without a newline (a crash cut its last write short). */
   constructor(
     readonly path: string,
     private readonly file: CaptureFile,
-  ) {}
+    endsMidLine = false,
+  ) {
+    // Else the first line appended would be glued to the cut one, and both lost to readers.
+    this.#torn = endsMidLine;
+  }
 
   static async open(path: string): Promise<CaptureWriter> {
     await prepareSecretFile(path);
-    return new CaptureWriter(path, await open(path, "a", 0o600));
+    return new CaptureWriter(path, await open(path, "a", 0o600), await endsMidLine(path));
   }
 
   append(record: CaptureRecord): Promise<void> {
