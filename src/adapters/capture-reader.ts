@@ -8,8 +8,11 @@ import { type CaptureLine, parseCaptureLine } from "../core/capture-format.js";
  */
 export const MAX_CAPTURE_LINE_BYTES = 64 * 1024 * 1024;
 
-/** Chunk size for reading capture files: large enough that most lines are cut from one chunk. */
-export const READ_CHUNK_BYTES = 1024 * 1024;
+/**
+ * Chunk size for reading capture files: most ~1 KB lines are cut from one chunk, and the
+ * garbage per chunk stays small (1 MiB chunks measured 128 MB peak RSS over 540 MB, this 75 MB).
+ */
+export const READ_CHUNK_BYTES = 256 * 1024;
 
 const NEWLINE = 0x0a;
 
