@@ -1,5 +1,6 @@
-// npm run bench: prints figures, asserts nothing. Verification throughput per provider (in-process)
-// and the start-up time of `whtool verify` as CI runs it (spawned, one capture line).
+// npm run bench: prints figures, asserts nothing. Verification throughput per provider (in-process),
+// the start-up time of `whtool verify` as CI runs it (spawned, one capture line), a listener burst,
+// and a large capture (see large-capture.ts).
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,6 +16,7 @@ import { moneykitHeaders, signMoneyKit } from "../src/providers/moneykit/sign.js
 import { ppsHeaders, signPpsToken } from "../src/providers/pps/sign.js";
 import { generateSigningKey, jwksOf } from "../src/providers/signing-key.js";
 import type { VerifyOptions } from "../src/providers/types.js";
+import { benchLargeCapture } from "./large-capture.js";
 
 const at = new Date();
 const iat = Math.floor(at.getTime() / 1000);
@@ -175,3 +177,5 @@ process.stdout.write(
     `listen burst: ${burst} concurrent deliveries (verify + capture + answer) in ${ms.toFixed(0)} ms, ${Math.round((burst / ms) * 1000)} deliveries/s, ${ok} answered 200\n`,
   );
 }
+
+await benchLargeCapture(dir, secret);

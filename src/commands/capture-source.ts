@@ -1,34 +1,76 @@
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { type FileHandle, open } from "node:fs/promises";
 import { resolve } from "node:path";
 import { DEFAULT_CAPTURE_FILE } from "../adapters/capture.js";
-import { readAll } from "../adapters/stdin.js";
+import { READ_CHUNK_BYTES, readCaptureStream } from "../adapters/capture-reader.js";
 import type { Context } from "../context.js";
-import { type CaptureRecord, parseCaptureText } from "../core/capture-format.js";
+import type { CaptureLine, CaptureRecord } from "../core/capture-format.js";
 import { usageError } from "../errors.js";
 
+export interface CaptureSource {
+  /** The file as the user named it, or `-`. */
+  readonly source: string;
+  /** Read once, in file order, in constant memory; reader warnings go to stderr as they are met. */
+  readonly records: AsyncIterable<CaptureRecord>;
+}
+
 /**
- * The capture records a command was pointed at: a file, `-` for stdin, or by default
- * .whtool/captures.jsonl. Reader warnings (a truncated tail…) go to stderr.
+ * The capture records a command was pointed at, streamed: a file, `-` for stdin, or by default
+ * .whtool/captures.jsonl. A file that cannot be opened is a usage error now; one that fails
+ * while being read (a folder, an I/O error) is the same usage error from the iteration.
+ */
+export async function captureRecords(
+  file: string | undefined,
+  ctx: Context,
+  otherwise: string,
+): Promise<CaptureSource> {
+  const source = file ?? DEFAULT_CAPTURE_FILE;
+  if (file === undefined && !existsSync(resolve(ctx.cwd, DEFAULT_CAPTURE_FILE)))
+    throw usageError(`no capture file given and ${DEFAULT_CAPTURE_FILE} does not exist`, otherwise);
+  const cannotRead = (error: unknown) =>
+    usageError(`cannot read ${source}: ${(error as Error).message}`, otherwise);
+  let handle: FileHandle | undefined;
+  if (source !== "-")
+    handle = await open(resolve(ctx.cwd, source), "r").catch((error: unknown) => {
+      throw cannotRead(error);
+    });
+  const chunks: AsyncIterable<Uint8Array | string> =
+    handle === undefined
+      ? ctx.stdin
+      : handle.createReadStream({ highWaterMark: READ_CHUNK_BYTES, autoClose: false });
+  const lines = readCaptureStream(chunks, source === "-" ? "stdin" : source);
+  async function* records(): AsyncGenerator<CaptureRecord> {
+    try {
+      for (;;) {
+        let next: IteratorResult<NonNullable<CaptureLine>>;
+        try {
+          next = await lines.next();
+        } catch (error) {
+          throw cannotRead(error);
+        }
+        if (next.done) return;
+        if ("record" in next.value) yield next.value.record;
+        else ctx.stderr.write(`warning: ${next.value.warning}\n`);
+      }
+    } finally {
+      await lines.return(undefined);
+      await handle?.close();
+    }
+  }
+  return { source, records: records() };
+}
+
+/**
+ * The same records gathered into memory, for commands not yet streaming (verify). Kept until
+ * they are switched to captureRecords.
  */
 export async function readCaptureSource(
   file: string | undefined,
   ctx: Context,
   otherwise: string,
 ): Promise<{ source: string; records: readonly CaptureRecord[] }> {
-  const source = file ?? DEFAULT_CAPTURE_FILE;
-  if (file === undefined && !existsSync(resolve(ctx.cwd, DEFAULT_CAPTURE_FILE)))
-    throw usageError(`no capture file given and ${DEFAULT_CAPTURE_FILE} does not exist`, otherwise);
-  let text: string;
-  try {
-    text =
-      source === "-"
-        ? (await readAll(ctx.stdin)).toString("utf8")
-        : await readFile(resolve(ctx.cwd, source), "utf8");
-  } catch (error) {
-    throw usageError(`cannot read ${source}: ${(error as Error).message}`, otherwise);
-  }
-  const parsed = parseCaptureText(text, source === "-" ? "stdin" : source);
-  for (const warning of parsed.warnings) ctx.stderr.write(`warning: ${warning}\n`);
-  return { source, records: parsed.records };
+  const { source, records: stream } = await captureRecords(file, ctx, otherwise);
+  const records: CaptureRecord[] = [];
+  for await (const record of stream) records.push(record);
+  return { source, records };
 }

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { CaptureWriter, readCaptureFile } from "../adapters/capture.js";
+import { CaptureWriter } from "../adapters/capture.js";
+import { readCaptureFileStream } from "../adapters/capture-reader.js";
 import { isFolderSync } from "../adapters/files.js";
 import { apiContext } from "../api/context.js";
 import { apiFailure } from "../api/errors.js";
@@ -272,14 +273,19 @@ function parseFlags(flags: ListenFlags) {
   return { port, maxBody, respond, exitAfter, timeoutMs };
 }
 
-/** Remembers the events already in the capture file, so duplicates are caught across restarts. */
+/**
+ * Remembers the events already in the capture file, so duplicates are caught across restarts.
+ * Streamed: only each record's dedupe key and id are kept, whatever the file's size.
+ */
 async function primeDedupe(path: string, dedupe: DedupeIndex, say: (line: string) => void): Promise<void> {
-  const { records, warnings } = await readCaptureFile(path);
-  for (const warning of warnings) say(`warning: ${warning}`);
-  for (const record of records) {
-    const verdict = record.verdict as Partial<Verdict> | null;
+  for await (const line of readCaptureFileStream(path)) {
+    if (!("record" in line)) {
+      say(`warning: ${line.warning}`);
+      continue;
+    }
+    const verdict = line.record.verdict as Partial<Verdict> | null;
     if (verdict && typeof verdict === "object" && verdict.provider && verdict.dedupeKey)
-      dedupe.observe(record.id, {
+      dedupe.observe(line.record.id, {
         provider: verdict.provider,
         dedupeKey: verdict.dedupeKey,
         meta: verdict.meta ?? {},

@@ -6,7 +6,7 @@ import { hopByHopStripped } from "../listen/session.js";
 import { answered2xx, answerText } from "../ui/answer-text.js";
 import { emit } from "../ui/json-lines.js";
 import { colourFor } from "../ui/style.js";
-import { readCaptureSource } from "./capture-source.js";
+import { captureRecords } from "./capture-source.js";
 
 export interface ReplayFlags {
   readonly to: string;
@@ -22,30 +22,22 @@ export async function replayCommand(
   ctx: Context,
 ): Promise<number> {
   if (!/^https?:\/\/[^/]/.test(flags.to)) throw usageError(`--to ${flags.to}: give an http(s) URL`);
-  const { source, records: all } = await readCaptureSource(
+  const { source, records: all } = await captureRecords(
     file,
     ctx,
     "give a capture file written by whtool listen, or - for stdin",
   );
-  let records: readonly CaptureRecord[] = all;
-  if (flags.id && flags.id.length > 0) {
-    const missing = flags.id.filter((id) => !records.some((r) => r.id === id));
-    if (missing.length > 0) throw usageError(`no delivery with id ${missing.join(", ")} in ${source}`);
-    records = records.filter((r) => flags.id?.includes(r.id));
-  }
-  if (flags.provider !== undefined) records = records.filter((r) => r.provider === flags.provider);
-  if (records.length === 0)
-    throw new WhtoolError(
-      "empty",
-      `nothing to replay from ${source}`,
-      EXIT.failed,
-      "capture deliveries with whtool listen first",
-    );
-
+  const byProvider = (r: CaptureRecord) => flags.provider === undefined || r.provider === flags.provider;
+  const records =
+    flags.id && flags.id.length > 0
+      ? (await picked(all, flags.id, source)).filter(byProvider)
+      : filtered(all, byProvider);
   const c = colourFor(ctx.stderr, ctx.env);
   let failed = 0;
   let unanswered = 0;
-  for (const record of records) {
+  let considered = 0;
+  for await (const record of records) {
+    considered++;
     if (typeof record.oversizeBytes === "number") {
       ctx.stderr.write(c.yellow(`skipped ${record.id}: its body was over the limit and not kept\n`));
       continue;
@@ -69,7 +61,38 @@ export async function replayCommand(
       });
     else ctx.stderr.write(`${record.id} ${record.provider ?? "?"} → ${answerText(result, c)}\n`);
   }
-  if (unanswered > 0 && unanswered === records.length)
+  if (considered === 0)
+    throw new WhtoolError(
+      "empty",
+      `nothing to replay from ${source}`,
+      EXIT.failed,
+      "capture deliveries with whtool listen first",
+    );
+  if (unanswered > 0 && unanswered === considered)
     throw networkError(`nothing answered at ${flags.to}`, "is the target running and listening there?");
   return failed === 0 ? EXIT.ok : EXIT.failed;
+}
+
+async function* filtered(
+  records: AsyncIterable<CaptureRecord>,
+  keep: (record: CaptureRecord) => boolean,
+): AsyncGenerator<CaptureRecord> {
+  for await (const record of records) if (keep(record)) yield record;
+}
+
+/**
+ * --id: the named deliveries, in file order, gathered before anything is sent so an unknown id
+ * stops the replay before it starts. Only the picked records are kept, never the whole file.
+ */
+async function picked(
+  records: AsyncIterable<CaptureRecord>,
+  ids: readonly string[],
+  source: string,
+): Promise<CaptureRecord[]> {
+  const wanted = new Set(ids);
+  const found: CaptureRecord[] = [];
+  for await (const record of records) if (wanted.has(record.id)) found.push(record);
+  const missing = ids.filter((id) => !found.some((r) => r.id === id));
+  if (missing.length > 0) throw usageError(`no delivery with id ${missing.join(", ")} in ${source}`);
+  return found;
 }

@@ -84,10 +84,40 @@ function invalidRecord(value: unknown): string | undefined {
   return undefined;
 }
 
+/** What one capture line holds: a record, a warning naming why it was skipped, or nothing (blank). */
+export type CaptureLine = { readonly record: CaptureRecord } | { readonly warning: string } | null;
+
 /**
- * Reads capture JSONL. A last line without a newline that does not parse is a write cut short
- * by a crash: it is skipped with a warning. Any other bad line is skipped with a warning naming it;
- * every good line is kept.
+ * Judges one line (without its newline) of capture JSONL; `lineNumber` is 1-based. A last line
+ * without a newline that does not parse is a write cut short by a crash: it gets its own warning.
+ * Pure, so the whole-text parser and the streaming reader share it and cannot drift.
+ */
+export function parseCaptureLine(
+  raw: string,
+  lineNumber: number,
+  isUnterminatedLast: boolean,
+  source: string,
+): CaptureLine {
+  const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+  if (line.trim() === "") return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return {
+      warning: isUnterminatedLast
+        ? `${source}: last line is truncated (${line.length} chars, no newline; a write was cut short): skipped`
+        : `${source}:${lineNumber}: not JSON: skipped`,
+    };
+  }
+  const problem = invalidRecord(value);
+  if (problem) return { warning: `${source}:${lineNumber}: not a capture record (${problem}): skipped` };
+  return { record: value as CaptureRecord };
+}
+
+/**
+ * Reads capture JSONL held whole in memory (small inputs, tests). Any bad line is skipped with a
+ * warning naming it; every good line is kept. Files go through the streaming reader instead.
  */
 export function parseCaptureText(text: string, source: string): ParsedCapture {
   const records: CaptureRecord[] = [];
@@ -95,23 +125,10 @@ export function parseCaptureText(text: string, source: string): ParsedCapture {
   const lines = text.split("\n");
   const endsClean = text.endsWith("\n") || text === "";
   for (const [index, raw] of lines.entries()) {
-    const line = raw.replace(/\r$/, "");
-    if (line.trim() === "") continue;
-    const isLast = index === lines.length - 1;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      warnings.push(
-        isLast && !endsClean
-          ? `${source}: last line is truncated (${line.length} chars, no newline; a write was cut short): skipped`
-          : `${source}:${index + 1}: not JSON: skipped`,
-      );
-      continue;
-    }
-    const problem = invalidRecord(value);
-    if (problem) warnings.push(`${source}:${index + 1}: not a capture record (${problem}): skipped`);
-    else records.push(value as CaptureRecord);
+    const parsed = parseCaptureLine(raw, index + 1, index === lines.length - 1 && !endsClean, source);
+    if (parsed === null) continue;
+    if ("record" in parsed) records.push(parsed.record);
+    else warnings.push(parsed.warning);
   }
   return { records, warnings };
 }

@@ -1,15 +1,35 @@
+import { LruMap } from "./lru-map.js";
 import type { Verdict } from "./verdict.js";
+
+/**
+ * How many events the index remembers (and, separately, how many Dfns retry links). At about
+ * 150 bytes an entry this caps it near 150 MB however long listen runs or however large the
+ * capture it warms up from; past it the least recently seen event is forgotten, so a retry of an
+ * event older than the last million is reported as first seen.
+ */
+export const DEDUPE_MAX_KEYS = 1_000_000;
 
 /**
  * Remembers which event each delivery belongs to, so later deliveries of the same event are
  * reported as duplicates of the first one seen. Dfns retries carry a new id and `retryOf` the
  * previous id: the chain is followed back to its root so every attempt maps to one event.
+ * Only keys and delivery ids are held (never bodies or verdicts), at most `maxKeys` of each.
  */
 export class DedupeIndex {
   /** provider:eventKey → id of the first delivery of that event */
-  readonly #firstDelivery = new Map<string, string>();
-  /** dfns event id → root event id of its retry chain */
-  readonly #chainRoot = new Map<string, string>();
+  readonly #firstDelivery: LruMap<string>;
+  /** dfns retry event id → root event id of its retry chain (first attempts are not stored) */
+  readonly #chainRoot: LruMap<string>;
+
+  constructor(maxKeys = DEDUPE_MAX_KEYS) {
+    this.#firstDelivery = new LruMap(maxKeys);
+    this.#chainRoot = new LruMap(maxKeys);
+  }
+
+  /** How many events are remembered. */
+  get size(): number {
+    return this.#firstDelivery.size;
+  }
 
   /** Records a delivery; returns the id of the earlier delivery it duplicates, or null when first seen. */
   observe(deliveryId: string, verdict: Pick<Verdict, "provider" | "dedupeKey" | "meta">): string | null {
@@ -26,7 +46,9 @@ export class DedupeIndex {
     if (dedupeKey === null) return null;
     if (provider !== "dfns") return dedupeKey;
     const retryOf = typeof meta.retryOf === "string" ? meta.retryOf : null;
-    const root = retryOf === null ? dedupeKey : (this.#chainRoot.get(retryOf) ?? retryOf);
+    if (retryOf === null) return dedupeKey;
+    // Only retries are linked: an event missing from the map is its own chain's root.
+    const root = this.#chainRoot.get(retryOf) ?? retryOf;
     this.#chainRoot.set(dedupeKey, root);
     return root;
   }

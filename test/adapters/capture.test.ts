@@ -52,4 +52,18 @@ describe("CaptureWriter", () => {
     await writer.close();
     await assert.rejects(writer.append(record(1)), /closed/);
   });
+
+  it("starts on a fresh line after a last line cut short (regression: the next delivery was glued to it and lost)", async () => {
+    const path = join(tempDir(), "c.jsonl");
+    writeFileSync(path, `${JSON.stringify(record(0))}\n${JSON.stringify(record(1)).slice(0, 30)}`);
+    const writer = await CaptureWriter.open(path);
+    await writer.append(record(2));
+    await writer.close();
+    const { records, warnings } = await readCaptureFile(path);
+    assert.deepEqual(
+      records.map((r) => r.id),
+      ["d0", "d2"],
+    );
+    assert.match(warnings[0] ?? "", /:2: not JSON: skipped/);
+  });
 });
