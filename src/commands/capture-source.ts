@@ -12,6 +12,8 @@ export interface CaptureSource {
   readonly source: string;
   /** Read once, in file order, in constant memory; reader warnings go to stderr as they are met. */
   readonly records: AsyncIterable<CaptureRecord>;
+  /** Lines skipped with a warning so far (a file of nothing but those is not a capture). */
+  readonly skipped: () => number;
 }
 
 /**
@@ -39,6 +41,7 @@ export async function captureRecords(
       ? ctx.stdin
       : handle.createReadStream({ highWaterMark: READ_CHUNK_BYTES, autoClose: false });
   const lines = readCaptureStream(chunks, source === "-" ? "stdin" : source);
+  let skipped = 0;
   async function* records(): AsyncGenerator<CaptureRecord> {
     try {
       for (;;) {
@@ -50,27 +53,15 @@ export async function captureRecords(
         }
         if (next.done) return;
         if ("record" in next.value) yield next.value.record;
-        else ctx.stderr.write(`warning: ${next.value.warning}\n`);
+        else {
+          skipped++;
+          ctx.stderr.write(`warning: ${next.value.warning}\n`);
+        }
       }
     } finally {
       await lines.return(undefined);
       await handle?.close();
     }
   }
-  return { source, records: records() };
-}
-
-/**
- * The same records gathered into memory, for commands not yet streaming (verify). Kept until
- * they are switched to captureRecords.
- */
-export async function readCaptureSource(
-  file: string | undefined,
-  ctx: Context,
-  otherwise: string,
-): Promise<{ source: string; records: readonly CaptureRecord[] }> {
-  const { source, records: stream } = await captureRecords(file, ctx, otherwise);
-  const records: CaptureRecord[] = [];
-  for await (const record of stream) records.push(record);
-  return { source, records };
+  return { source, records: records(), skipped: () => skipped };
 }

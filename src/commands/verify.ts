@@ -16,7 +16,7 @@ import type { VerifyOptions } from "../providers/types.js";
 import { deliveryLine, emit } from "../ui/json-lines.js";
 import { colourFor } from "../ui/style.js";
 import { formatVerdict } from "../ui/verdict-text.js";
-import { readCaptureSource } from "./capture-source.js";
+import { captureRecords } from "./capture-source.js";
 
 export interface VerifyFlags extends KeyFlags {
   readonly provider?: string;
@@ -210,20 +210,26 @@ async function* fromCapture(
   flags: VerifyFlags,
   ctx: Context,
 ): AsyncGenerator<Item> {
-  const found = await readCaptureSource(
+  const found = await captureRecords(
     file,
     ctx,
     "give a capture file, - to read one from stdin, or --body FILE -H 'Name: value' for a hand-given delivery",
   );
   let seen = 0;
   let picked = 0;
-  for (const record of found.records) {
+  // Streamed: one record in memory at a time, whatever the file's size.
+  for await (const record of found.records) {
     seen++;
     if (flags.id !== undefined && record.id !== flags.id) continue;
     picked++;
     const delivery = toDelivery(record);
     yield { delivery, recordedProvider: record.provider, defaultAt: delivery.receivedAt };
   }
+  if (seen === 0 && found.skipped() > 0)
+    throw usageError(
+      `${found.source} is not a capture file: none of its ${found.skipped()} line(s) is a capture record`,
+      "give a file written by whtool listen (one JSON capture record per line)",
+    );
   if (seen === 0)
     throw new WhtoolError(
       "empty",

@@ -64,11 +64,18 @@ export function serialiseRecord(record: CaptureRecord): string {
   return `${JSON.stringify(record)}\n`;
 }
 
+function describeVersion(v: unknown): string {
+  if (typeof v === "number" || typeof v === "boolean" || v === null) return String(v);
+  if (typeof v === "string") return JSON.stringify(v.slice(0, 20));
+  return Array.isArray(v) ? "(an array)" : v === undefined ? "(none)" : `(a ${typeof v})`;
+}
+
 /** Why a parsed line is not a capture record, or undefined when it is one. */
 function invalidRecord(value: unknown): string | undefined {
   if (typeof value !== "object" || value === null) return "not a JSON object";
   const r = value as Record<string, unknown>;
-  if (r.v !== 1) return `unsupported version ${JSON.stringify(r.v)} (this whtool reads v 1)`;
+  // Described, never re-serialised: a hostile line may nest its "v" thousands of levels deep.
+  if (r.v !== 1) return `unsupported version ${describeVersion(r.v)} (this whtool reads v 1)`;
   if (typeof r.id !== "string" || r.id === "") return "no id";
   if (typeof r.receivedAt !== "string" || Number.isNaN(Date.parse(r.receivedAt)))
     return "no valid receivedAt";

@@ -182,6 +182,13 @@ describe("whtool verify (in-process)", () => {
     assert.match(r.stderr, /no deliveries in .*empty\.jsonl/);
   });
 
+  it("regression: a file that is not a capture at all is a usage error (exit 2), not 'nothing verified' (1)", async () => {
+    writeFileSync(join(dir, "notes.txt"), "hello\nworld\n");
+    const r = await runCli(["verify", join(dir, "notes.txt")]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /notes\.txt is not a capture file: none of its 2 line\(s\) is a capture record/);
+  });
+
   it("random bytes and odd headers get a clear verdict, never a crash", async () => {
     const records = [
       captureOf(

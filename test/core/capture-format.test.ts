@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { parseCaptureText, serialiseRecord, toDelivery, toRecord } from "../../src/core/capture-format.js";
+import { captureOf } from "../helpers/captures.js";
 import { makeDelivery } from "../helpers/deliveries.js";
 
 const bytes = Buffer.from([0x00, 0xff, 0x7b, 0x22, 0x0a, 0x0d]);
@@ -81,5 +82,20 @@ describe("capture format", () => {
   it("reads an empty file as no records and no warnings; tolerates CRLF", () => {
     assert.deepEqual(parseCaptureText("", "f"), { records: [], warnings: [] });
     assert.equal(parseCaptureText(line.replace("\n", "\r\n"), "f").records.length, 1);
+  });
+});
+
+describe("capture reader: hostile lines", () => {
+  it("regression: a version nested 5,000 levels deep threw a stack overflow and lost the whole file", () => {
+    const deep = `{"v":${"[".repeat(5000)}${"]".repeat(5000)}}`;
+    const good = serialiseRecord(captureOf("ok-1", [], "{}", new Date("2026-11-23T10:00:00Z")));
+    const parsed = parseCaptureText(`${deep}\n${good}`, "c.jsonl");
+    assert.deepEqual(
+      parsed.records.map((r) => r.id),
+      ["ok-1"],
+    );
+    assert.deepEqual(parsed.warnings, [
+      "c.jsonl:1: not a capture record (unsupported version (an array) (this whtool reads v 1)): skipped",
+    ]);
   });
 });
