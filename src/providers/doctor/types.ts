@@ -1,0 +1,44 @@
+/** A credential and where it came from; the source is all that is ever shown. */
+export interface NamedSecret {
+  /** e.g. "DFNS_WEBHOOK_SECRET", "--secret", "state.json: bracken subscription … for …". */
+  readonly source: string;
+  readonly secret: string;
+}
+
+export interface DoctorInput {
+  /** The instant the verdict was judged at. */
+  readonly at: Date;
+  /** The secrets verification used, in the order it tried them. */
+  readonly secrets: readonly NamedSecret[];
+  /** Every other credential whtool can see (other providers' variables, other saved secrets). */
+  readonly candidates: readonly NamedSecret[];
+}
+
+/** At most a few dozen HMACs per failed delivery: a flood of forgeries must not stall `listen`. */
+export const DOCTOR_HMAC_BUDGET = 48;
+
+/** Counts HMAC (and hash) computations; a share caps one probe without starving the others. */
+export class HmacBudget {
+  #left: number;
+  spent = 0;
+
+  constructor(
+    limit: number,
+    private readonly parent?: HmacBudget,
+  ) {
+    this.#left = limit;
+  }
+
+  /** True when one more computation is allowed (and counts it). */
+  take(): boolean {
+    if (this.#left <= 0) return false;
+    if (this.parent && !this.parent.take()) return false;
+    this.#left--;
+    this.spent++;
+    return true;
+  }
+
+  share(cap: number): HmacBudget {
+    return new HmacBudget(cap, this);
+  }
+}
