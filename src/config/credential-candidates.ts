@@ -75,3 +75,22 @@ export async function doctorSetupFor(
     }),
   };
 }
+
+/** A saved secret may appear while `listen` runs (`--register`): the setup is re-read after this long. */
+const DOCTOR_SETUP_TTL_MS = 10_000;
+
+/** doctorSetupFor, memoised per provider (a flood of failed deliveries reads state.json once). */
+export function doctorSetups(
+  flags: SecretFlags,
+  ctx: { readonly env: Env; readonly cwd: string; now(): Date },
+): (provider: ProviderId) => Promise<Omit<DoctorInput, "at">> {
+  const cache = new Map<ProviderId, { at: number; setup: Promise<Omit<DoctorInput, "at">> }>();
+  return (provider) => {
+    const now = ctx.now().getTime();
+    const hit = cache.get(provider);
+    if (hit && now - hit.at < DOCTOR_SETUP_TTL_MS) return hit.setup;
+    const setup = doctorSetupFor(provider, flags, ctx);
+    cache.set(provider, { at: now, setup });
+    return setup;
+  };
+}
