@@ -16,13 +16,13 @@ describe("reserialisedForms rebuilds what real serialisers wrote", () => {
     ["json.dumps(sort_keys=True)", "json.dumps(v, sort_keys=True)"],
     ["json.dumps(ensure_ascii=False, indent=2)", "json.dumps(v, ensure_ascii=False, indent=2)"],
     ["json.dumps(indent=4, sort_keys=True)", "json.dumps(v, indent=4, sort_keys=True)"],
-    ["compact with \\/ escapes (PHP json_encode)", "json.dumps(v, separators=(',', ':')).replace('/', '\\\\/')"],
+    [
+      "compact with \\/ escapes (PHP json_encode)",
+      "json.dumps(v, separators=(',', ':')).replace('/', '\\\\/')",
+    ],
   ] as const)
     test(`Python ${name}`, () => {
-      const written = python(
-        `import json,sys; v=json.load(sys.stdin); sys.stdout.write(${script})`,
-        compact,
-      );
+      const written = python(`import json,sys; v=json.load(sys.stdin); sys.stdout.write(${script})`, compact);
       assert.ok(!written.equals(compact));
       assert.ok(has(reserialisedForms(compact), written), written.toString());
     });
