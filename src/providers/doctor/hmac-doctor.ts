@@ -55,9 +55,18 @@ export function diagnoseHmac(
   if (!single) return combinedHeader(scheme, value, delivery, input, budget.share(8));
   if (verdict.reason !== "signature_mismatch") return [];
   const presented = [single];
+  // A whitespace change is the simpler story: only when it explains nothing is a rewrite tried.
+  const whitespace = bodyProbe(
+    whitespaceForms(delivery.body),
+    "body_whitespace",
+    presented,
+    input,
+    budget.share(6),
+  );
   return [
-    ...bodyProbe(whitespaceForms(delivery.body), "body_whitespace", presented, input, budget.share(6)),
-    ...bodyProbe(reserialisedForms(delivery.body), "body_reserialised", presented, input, budget.share(20)),
+    ...(whitespace.length > 0
+      ? whitespace
+      : bodyProbe(reserialisedForms(delivery.body), "body_reserialised", presented, input, budget.share(20))),
     ...secretProbe(acceptedForms(delivery, scheme), presented, input, budget.share(8)),
     ...candidateProbe(acceptedForms(delivery, scheme), presented, input, budget.share(12)),
   ];

@@ -37,10 +37,11 @@ export function diagnoseJwt(
     const claimed = parts.claims.request_body_sha256;
     const digest = typeof claimed === "string" ? fromHex(claimed, 32) : undefined;
     if (!digest) return [];
-    return [
-      ...hashProbe(whitespaceForms(delivery.body), digest, "body_whitespace", budget.share(8)),
-      ...hashProbe(reserialisedForms(delivery.body), digest, "body_reserialised", budget.share(32)),
-    ];
+    // A whitespace change is the simpler story: only when it explains nothing is a rewrite tried.
+    const whitespace = hashProbe(whitespaceForms(delivery.body), digest, "body_whitespace", budget.share(8));
+    return whitespace.length > 0
+      ? whitespace
+      : hashProbe(reserialisedForms(delivery.body), digest, "body_reserialised", budget.share(32));
   }
   return [];
 }
