@@ -3,6 +3,7 @@ import type { ProviderId } from "../core/provider-id.js";
 import type { DoctorInput, NamedSecret } from "../providers/doctor/index.js";
 import { PROVIDERS } from "../providers/index.js";
 import { resolveSecrets, SECRET_ENV, type SecretFlags } from "./secrets.js";
+import { parseTrustedIssuers } from "./trusted-issuers.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -34,6 +35,8 @@ export async function doctorSetupFor(
   flags: SecretFlags,
   ctx: { readonly env: Env; readonly cwd: string },
 ): Promise<Omit<DoctorInput, "at">> {
+  if (provider === "pps")
+    return { secrets: [], candidates: [], trustedIssuers: parseTrustedIssuers(ctx.env.PPS_TRUSTED_ISSUERS) };
   if (SECRET_ENV[provider] === undefined) return { secrets: [], candidates: [] };
   const state = StateFile.in(ctx.cwd);
   const saved: SavedSecret[] = [];

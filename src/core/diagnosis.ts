@@ -12,6 +12,7 @@ export const DIAGNOSIS_CODES = [
   "secret_whitespace",
   "secret_encoding",
   "secret_wrong_credential",
+  "trusted_entry_mismatch",
   "timestamp_skew",
 ] as const;
 export type DiagnosisCode = (typeof DIAGNOSIS_CODES)[number];

@@ -1,9 +1,11 @@
-import { fromHex, safeEqual, sha256 } from "../../core/bytes.js";
+import type { JWTPayload } from "jose";
+import { fromHex, preview, safeEqual, sha256 } from "../../core/bytes.js";
 import { type Delivery, headerValue } from "../../core/delivery.js";
 import type { Diagnosis } from "../../core/diagnosis.js";
 import { readUnverified } from "../../core/jwt.js";
 import type { Verdict } from "../../core/verdict.js";
 import { MONEYKIT_SIGNATURE_HEADER } from "../moneykit/info.js";
+import type { TrustedIssuer } from "../types.js";
 import { type BodyForm, reserialisedForms, whitespaceForms } from "./body-variants.js";
 import { timestampSkew } from "./delivery-facts.js";
 import type { DoctorInput, HmacBudget } from "./types.js";
@@ -33,6 +35,11 @@ export function diagnoseJwt(
     const iat = parts.claims.iat;
     return typeof iat === "number" ? [timestampSkew(iat, input.at, delivery, failed)] : [];
   }
+  if (
+    provider === "pps" &&
+    (verdict.reason === "audience_mismatch" || verdict.reason === "issuer_not_trusted")
+  )
+    return otherEntry(verdict.reason, parts.claims, input.trustedIssuers ?? []);
   if (verdict.reason === "body_hash_mismatch") {
     const claimed = parts.claims.request_body_sha256;
     const digest = typeof claimed === "string" ? fromHex(claimed, 32) : undefined;
@@ -44,6 +51,38 @@ export function diagnoseJwt(
       : hashProbe(reserialisedForms(delivery.body), digest, "body_reserialised", budget.share(32));
   }
   return [];
+}
+
+/**
+ * The token's issuer and audience pair up with a different PPS_TRUSTED_ISSUERS entry than the one
+ * it was judged against: the sender uses another project's credentials, or the entries are crossed.
+ */
+function otherEntry(
+  reason: "audience_mismatch" | "issuer_not_trusted",
+  claims: JWTPayload,
+  trusted: readonly TrustedIssuer[],
+): Diagnosis[] {
+  const audiences =
+    typeof claims.aud === "string" ? [claims.aud] : Array.isArray(claims.aud) ? claims.aud : [];
+  const iss = typeof claims.iss === "string" ? claims.iss : "";
+  const entry = trusted.find((t) => t.issuer !== iss && audiences.some((aud) => t.audiences?.includes(aud)));
+  if (!entry) return [];
+  const aud = audiences.find((a) => entry.audiences?.includes(a)) ?? "";
+  const fix =
+    "the sender's tokens come from another project or environment than configured: point the subscription at the right project, or, if both are yours, list the pair in PPS_TRUSTED_ISSUERS";
+  return [
+    reason === "audience_mismatch"
+      ? {
+          code: "trusted_entry_mismatch",
+          detail: `the token is validly signed by ${preview(iss, 80)}, but its aud ${preview(aud, 60)} is the audience PPS_TRUSTED_ISSUERS gives ${preview(entry.issuer, 80)}`,
+          fix,
+        }
+      : {
+          code: "trusted_entry_mismatch",
+          detail: `its iss ${preview(iss, 80)} is not trusted, but its aud ${preview(aud, 60)} is the audience PPS_TRUSTED_ISSUERS gives ${preview(entry.issuer, 80)} (claims read unverified: no key was fetched for an untrusted issuer)`,
+          fix,
+        },
+  ];
 }
 
 function hashProbe(

@@ -5,6 +5,8 @@ export interface NamedSecret {
   readonly secret: string;
 }
 
+import type { TrustedIssuer } from "../types.js";
+
 export interface DoctorInput {
   /** The instant the verdict was judged at. */
   readonly at: Date;
@@ -12,6 +14,8 @@ export interface DoctorInput {
   readonly secrets: readonly NamedSecret[];
   /** Every other credential whtool can see (other providers' variables, other saved secrets). */
   readonly candidates: readonly NamedSecret[];
+  /** PointServices: the trusted issuer entries verification used. */
+  readonly trustedIssuers?: readonly TrustedIssuer[];
 }
 
 /** At most a few dozen HMACs per failed delivery: a flood of forgeries must not stall `listen`. */
