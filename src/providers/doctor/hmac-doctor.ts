@@ -55,6 +55,7 @@ export function diagnoseHmac(
   if (!single) return combinedHeader(scheme, value, delivery, input, budget.share(8));
   if (verdict.reason !== "signature_mismatch") return [];
   const presented = [single];
+  const forms = acceptedForms(delivery, scheme);
   // A whitespace change is the simpler story: only when it explains nothing is a rewrite tried.
   const whitespace = bodyProbe(
     whitespaceForms(delivery.body),
@@ -67,8 +68,8 @@ export function diagnoseHmac(
     ...(whitespace.length > 0
       ? whitespace
       : bodyProbe(reserialisedForms(delivery.body), "body_reserialised", presented, input, budget.share(20))),
-    ...secretProbe(acceptedForms(delivery, scheme), presented, input, budget.share(8)),
-    ...candidateProbe(acceptedForms(delivery, scheme), presented, input, budget.share(12)),
+    ...secretProbe(forms, presented, input, budget.share(8)),
+    ...candidateProbe(forms, presented, input, budget.share(12)),
   ];
 }
 
