@@ -54,21 +54,41 @@ const ESCAPE_LABEL: Record<Escapes, string> = {
 
 /**
  * The body's JSON written the other ways frameworks and relays write it (layout, key order,
- * escapes), most likely first. Empty for non-JSON or bodies deeper than MAX_REWRITE_DEPTH.
+ * escapes), most likely first, built lazily so an exhausted budget builds no more. Escapes and key
+ * orders that change nothing in this body are skipped. None for non-JSON or bodies deeper than
+ * MAX_REWRITE_DEPTH.
  */
-export function reserialisedForms(body: Uint8Array): BodyForm[] {
+export function* reserialisedForms(body: Uint8Array): Generator<BodyForm> {
   const parsed = parseJsonBody(body);
-  if (!parsed.ok || jsonShape(parsed.text).depth > MAX_REWRITE_DEPTH) return [];
-  const forms: BodyForm[] = [];
+  if (!parsed.ok || jsonShape(parsed.text).depth > MAX_REWRITE_DEPTH) return;
+  const plain = write(parsed.value, "compact", false, "none", "");
+  // UTF-8 takes more than one byte exactly for the non-ASCII characters.
+  const nonAscii = Buffer.byteLength(plain) !== plain.length;
+  const slash = plain.includes("/");
+  const applies: Record<Escapes, boolean> = {
+    none: true,
+    ascii: nonAscii,
+    slash,
+    "ascii+slash": nonAscii && slash,
+    html: /[<>&\u2028\u2029]/.test(plain),
+  };
+  const orders = write(parsed.value, "compact", true, "none", "") === plain ? [false] : [false, true];
+  const seen = new Set([Buffer.from(body).toString("latin1")]);
   const layouts: Layout[] = ["compact", "pretty2", "python", "pretty4"];
-  for (const escapes of ["none", "ascii", "slash", "ascii+slash", "html"] as const)
+  for (const escapes of ["none", "ascii", "slash", "ascii+slash", "html"] as const) {
+    if (!applies[escapes]) continue;
     for (const layout of layouts)
-      for (const sorted of [false, true])
-        forms.push({
+      for (const sorted of orders) {
+        const bytes = utf8(write(parsed.value, layout, sorted, escapes, ""));
+        const key = Buffer.from(bytes).toString("latin1");
+        if (seen.has(key)) continue;
+        seen.add(key);
+        yield {
           label: `${LAYOUT_LABEL[layout]}${sorted ? ", keys sorted" : ""}${ESCAPE_LABEL[escapes]}`,
-          bytes: utf8(write(parsed.value, layout, sorted, escapes, "")),
-        });
-  return distinct(body, forms);
+          bytes,
+        };
+      }
+  }
 }
 
 /** Drops forms equal to the received body or to an earlier form. */

@@ -98,13 +98,14 @@ function combinedHeader(
 }
 
 function bodyProbe(
-  forms: readonly BodyForm[],
+  forms: Iterable<BodyForm>,
   code: "body_whitespace" | "body_reserialised",
   presented: Uint8Array[],
   input: DoctorInput,
   budget: HmacBudget,
 ): Diagnosis[] {
-  for (const form of forms)
+  for (const form of forms) {
+    if (!budget.available()) return [];
     for (const { secret } of input.secrets)
       if (signs(secret, form.bytes, presented, budget))
         return [
@@ -120,6 +121,7 @@ function bodyProbe(
                 fix: "forward and verify the raw bytes as received (e.g. express.raw() instead of express.json(), request.get_data() in Flask), never a re-serialised body",
               },
         ];
+  }
   return [];
 }
 

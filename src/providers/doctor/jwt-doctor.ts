@@ -86,7 +86,7 @@ function otherEntry(
 }
 
 function hashProbe(
-  forms: readonly BodyForm[],
+  forms: Iterable<BodyForm>,
   digest: Uint8Array,
   code: "body_whitespace" | "body_reserialised",
   budget: HmacBudget,

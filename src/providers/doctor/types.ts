@@ -42,6 +42,11 @@ export class HmacBudget {
     return true;
   }
 
+  /** Whether take() could still succeed: lets a probe stop building forms nobody will check. */
+  available(): boolean {
+    return this.#left > 0 && (this.parent?.available() ?? true);
+  }
+
   share(cap: number): HmacBudget {
     return new HmacBudget(cap, this);
   }
