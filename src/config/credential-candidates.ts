@@ -92,7 +92,8 @@ export function doctorSetups(
     const now = ctx.now().getTime();
     const hit = cache.get(provider);
     if (hit && now - hit.at < DOCTOR_SETUP_TTL_MS) return hit.setup;
-    const setup = doctorSetupFor(provider, flags, ctx);
+    // Never rejects: a delivery is still answered and captured when the doctor cannot be set up.
+    const setup = doctorSetupFor(provider, flags, ctx).catch(() => ({ secrets: [], candidates: [] }));
     cache.set(provider, { at: now, setup });
     return setup;
   };
