@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { reserialisedForms, whitespaceForms } from "../../src/providers/doctor/body-variants.js";
+import {
+  pythonSortedRewrite,
+  reserialisedForms,
+  whitespaceForms,
+} from "../../src/providers/doctor/body-variants.js";
 import { jsonShape } from "../../src/providers/doctor/json-shape.js";
 import { dfnsEvent, python } from "./mistakes.js";
 
@@ -49,6 +53,20 @@ describe("reserialisedForms rebuilds what real serialisers wrote", () => {
 
   test("non-JSON bodies have no re-serialised forms", () => {
     assert.deepEqual([...reserialisedForms(Buffer.from("a=1&b=2"))], []);
+  });
+});
+
+describe("pythonSortedRewrite", () => {
+  test("knows json.dumps(sort_keys=True) output, and not what JavaScript or a provider writes", () => {
+    const compact = Buffer.from(JSON.stringify(dfnsEvent()));
+    const sorted = python(
+      "import json,sys; sys.stdout.write(json.dumps(json.load(sys.stdin), sort_keys=True))",
+      compact,
+    );
+    assert.equal(pythonSortedRewrite(sorted), "json.dumps(sort_keys=True)");
+    assert.equal(pythonSortedRewrite(compact), undefined);
+    assert.equal(pythonSortedRewrite(Buffer.from(JSON.stringify(JSON.parse(sorted.toString())))), undefined);
+    assert.equal(pythonSortedRewrite(Buffer.from('{"a": 1}')), undefined);
   });
 });
 

@@ -65,6 +65,20 @@ describe("verify names the real mistake", () => {
     assert.match(line.diagnosis[0]?.detail ?? "", /pretty-printed \(2 spaces\)/);
   });
 
+  test("body_reserialised: a Python relay sorted the keys of a compact body (order lost, named from its shape)", async () => {
+    const original = Buffer.from(JSON.stringify(dfnsEvent()));
+    const relayed = python(
+      "import json,sys; sys.stdout.write(json.dumps(json.load(sys.stdin), sort_keys=True))",
+      original,
+    );
+    const { line } = await verify("dfns", relayed, dfnsHeaders(original), {
+      env: { DFNS_WEBHOOK_SECRET: SECRET },
+    });
+    assert.equal(line.reason, "signature_mismatch");
+    assert.deepEqual(codes(line), ["body_reserialised"]);
+    assert.match(line.diagnosis[0]?.detail ?? "", /json\.dumps\(sort_keys=True\)/);
+  });
+
   test("body_reserialised: a Python relay escaped non-ASCII (ensure_ascii=True)", async () => {
     const original = Buffer.from(JSON.stringify(dfnsEvent(), null, 2));
     const relayed = python(

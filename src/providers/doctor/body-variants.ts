@@ -91,6 +91,29 @@ export function* reserialisedForms(body: Uint8Array): Generator<BodyForm> {
   }
 }
 
+/** Whether some object in the value has at least `n` keys (sorted keys then say something). */
+function hasObjectWith(value: unknown, n: number, depth = 0): boolean {
+  if (depth > MAX_REWRITE_DEPTH) return false;
+  if (Array.isArray(value)) return value.some((item) => hasObjectWith(item, n, depth + 1));
+  if (!isRecord(value)) return false;
+  return Object.keys(value).length >= n || Object.values(value).some((v) => hasObjectWith(v, n, depth + 1));
+}
+
+/**
+ * When no rebuilt form matches: whether the body is byte for byte what Python's
+ * `json.dumps(..., sort_keys=True)` writes (", " and ": " on one line, keys sorted at every level).
+ * No provider sends that shape; a relay does, and the original key order is then lost for good.
+ */
+export function pythonSortedRewrite(body: Uint8Array): string | undefined {
+  const parsed = parseJsonBody(body);
+  if (!parsed.ok || jsonShape(parsed.text).depth > MAX_REWRITE_DEPTH || !hasObjectWith(parsed.value, 3))
+    return undefined;
+  for (const escapes of ["ascii", "none"] as const)
+    if (write(parsed.value, "python", true, escapes, "") === parsed.text)
+      return `json.dumps(sort_keys=True${escapes === "none" ? ", ensure_ascii=False" : ""})`;
+  return undefined;
+}
+
 /** Drops forms equal to the received body or to an earlier form. */
 function distinct(body: Uint8Array, forms: BodyForm[]): BodyForm[] {
   const seen = new Set([Buffer.from(body).toString("latin1")]);

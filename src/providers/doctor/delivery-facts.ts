@@ -3,6 +3,7 @@ import { detectProvider } from "../../core/detect.js";
 import type { Diagnosis } from "../../core/diagnosis.js";
 import type { Check, Verdict } from "../../core/verdict.js";
 import { PROVIDERS } from "../index.js";
+import { pythonSortedRewrite } from "./body-variants.js";
 import { jsonShape } from "./json-shape.js";
 
 const lenient = new TextDecoder("utf-8");
@@ -93,4 +94,17 @@ export function timestampSkew(sentS: number, at: Date, delivery: Delivery, faile
     detail: `${head}; its Date header agrees with neither the signed time nor receipt`,
     fix: "check the clocks of both the sender and this machine (NTP)",
   };
+}
+
+/** The re-write that loses the original key order: named from the body's shape, since no HMAC can prove it. */
+export function sortedRewrite(body: Uint8Array): Diagnosis[] {
+  const tool = pythonSortedRewrite(body);
+  if (tool === undefined) return [];
+  return [
+    {
+      code: "body_reserialised",
+      detail: `the body is exactly what Python's ${tool} writes (keys sorted at every level, ", " separators), which no provider sends: a relay re-wrote it, and the original key order cannot be rebuilt to prove it`,
+      fix: "forward the raw bytes as received (request.get_data() in Flask, not json.dumps(request.json)), never a re-serialised body",
+    },
+  ];
 }

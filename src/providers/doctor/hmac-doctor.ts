@@ -5,6 +5,7 @@ import { compactReserialisation } from "../../core/json-body.js";
 import type { Verdict } from "../../core/verdict.js";
 import type { HmacScheme } from "../hmac-check.js";
 import { type BodyForm, MAX_REWRITE_DEPTH, reserialisedForms, whitespaceForms } from "./body-variants.js";
+import { sortedRewrite } from "./delivery-facts.js";
 import { jsonShape } from "./json-shape.js";
 import { secretVariants } from "./secret-variants.js";
 import type { DoctorInput, HmacBudget, NamedSecret } from "./types.js";
@@ -64,10 +65,12 @@ export function diagnoseHmac(
     input,
     budget.share(6),
   );
-  return [
-    ...(whitespace.length > 0
+  const body =
+    whitespace.length > 0
       ? whitespace
-      : bodyProbe(reserialisedForms(delivery.body), "body_reserialised", presented, input, budget.share(20))),
+      : bodyProbe(reserialisedForms(delivery.body), "body_reserialised", presented, input, budget.share(20));
+  return [
+    ...(body.length > 0 ? body : sortedRewrite(delivery.body)),
     ...secretProbe(forms, presented, input, budget.share(8)),
     ...candidateProbe(forms, presented, input, budget.share(12)),
   ];

@@ -7,7 +7,7 @@ import type { Verdict } from "../../core/verdict.js";
 import { MONEYKIT_SIGNATURE_HEADER } from "../moneykit/info.js";
 import type { TrustedIssuer } from "../types.js";
 import { type BodyForm, reserialisedForms, whitespaceForms } from "./body-variants.js";
-import { timestampSkew } from "./delivery-facts.js";
+import { sortedRewrite, timestampSkew } from "./delivery-facts.js";
 import type { DoctorInput, HmacBudget } from "./types.js";
 
 /** The token a JWT provider's delivery carries: MoneyKit's own header, PointServices' bearer token. */
@@ -46,9 +46,14 @@ export function diagnoseJwt(
     if (!digest) return [];
     // A whitespace change is the simpler story: only when it explains nothing is a rewrite tried.
     const whitespace = hashProbe(whitespaceForms(delivery.body), digest, "body_whitespace", budget.share(8));
-    return whitespace.length > 0
-      ? whitespace
-      : hashProbe(reserialisedForms(delivery.body), digest, "body_reserialised", budget.share(32));
+    if (whitespace.length > 0) return whitespace;
+    const rebuilt = hashProbe(
+      reserialisedForms(delivery.body),
+      digest,
+      "body_reserialised",
+      budget.share(32),
+    );
+    return rebuilt.length > 0 ? rebuilt : sortedRewrite(delivery.body);
   }
   return [];
 }
