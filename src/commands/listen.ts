@@ -4,6 +4,7 @@ import { CaptureWriter, readCaptureFile } from "../adapters/capture.js";
 import { apiContext } from "../api/context.js";
 import { apiFailure } from "../api/errors.js";
 import { APIS } from "../api/index.js";
+import { doctorSetups } from "../config/credential-candidates.js";
 import type { KeyFlags } from "../config/verify-options.js";
 import type { Context } from "../context.js";
 import { DedupeIndex } from "../core/dedupe.js";
@@ -76,6 +77,7 @@ export async function listenCommand(flags: ListenFlags, ctx: Context): Promise<n
       maxBody: settings.maxBody,
       dedupe,
       verifyOptions,
+      doctor: doctorSetups(flags, ctx),
       retain: false,
       tunnel: {
         mode,
