@@ -10,6 +10,7 @@ import { StaticKeyStore } from "../src/adapters/jwks.js";
 import type { Delivery } from "../src/core/delivery.js";
 import { signBracken } from "../src/providers/bracken/sign.js";
 import { signDfns } from "../src/providers/dfns/sign.js";
+import { diagnose } from "../src/providers/doctor/index.js";
 import { PROVIDERS } from "../src/providers/index.js";
 import { signKopoKopo } from "../src/providers/kopokopo/sign.js";
 import { moneykitHeaders, signMoneyKit } from "../src/providers/moneykit/sign.js";
@@ -87,6 +88,8 @@ for (const [id, d, options] of cases) {
     `  ${id.padEnd(9)} ${Math.round((n / ms) * 1000).toLocaleString("en")} verifications/s  (${((ms * 1000) / n).toFixed(1)} µs each)\n`,
   );
 }
+
+await benchForgeries();
 
 const dir = mkdtempSync(join(tmpdir(), "whtool-bench-"));
 const capture = join(dir, "c.jsonl");
@@ -179,3 +182,34 @@ process.stdout.write(
 }
 
 await benchLargeCapture(dir, secret);
+
+/**
+ * A flood of forgeries must not collapse `listen`: each failed delivery also runs the signature
+ * doctor (bounded at DOCTOR_HMAC_BUDGET HMACs). Verify + diagnose, 20k forged vs 20k valid Dfns deliveries.
+ */
+async function benchForgeries(): Promise<void> {
+  const n = 20000;
+  const valid = delivery([["X-DFNS-WEBHOOK-SIGNATURE", signDfns(body, secret)]]);
+  const forged = delivery([["X-DFNS-WEBHOOK-SIGNATURE", signDfns(body, "not-the-secret")]]);
+  const input = {
+    at,
+    secrets: [{ source: "DFNS_WEBHOOK_SECRET", secret }],
+    candidates: [
+      { source: "BRACKEN_WEBHOOK_SECRET", secret: "b-secret" },
+      { source: "KOPOKOPO_CLIENT_SECRET", secret: "k-secret" },
+    ],
+  };
+  const rate = async (d: Delivery): Promise<number> => {
+    const start = performance.now();
+    for (let i = 0; i < n; i++) {
+      const verdict = await PROVIDERS.dfns.verify(d, { at, secrets: [secret] });
+      if (!verdict.verified) diagnose("dfns", d, verdict, input);
+    }
+    return (n / (performance.now() - start)) * 1000;
+  };
+  const ok = await rate(valid);
+  const bad = await rate(forged);
+  process.stdout.write(
+    `forgery flood (dfns, in-process, verify + doctor on failures): ${Math.round(ok).toLocaleString("en")} valid/s, ${Math.round(bad).toLocaleString("en")} forged/s (${(ok / bad).toFixed(1)}× the cost)\n`,
+  );
+}

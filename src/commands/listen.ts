@@ -7,6 +7,7 @@ import { apiContext } from "../api/context.js";
 import { apiFailure } from "../api/errors.js";
 import { APIS } from "../api/index.js";
 import type { ProviderApi, RegisterOutcome } from "../api/types.js";
+import { doctorSetups } from "../config/credential-candidates.js";
 import type { KeyFlags } from "../config/verify-options.js";
 import type { Context } from "../context.js";
 import { DedupeIndex } from "../core/dedupe.js";
@@ -88,6 +89,7 @@ export async function listenCommand(flags: ListenFlags, ctx: Context): Promise<n
       maxBody: settings.maxBody,
       dedupe,
       verifyOptions,
+      doctor: doctorSetups(flags, ctx),
       retain: false,
       tunnel: {
         mode,

@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { writePrivateFileAtomic } from "../adapters/files.js";
 import { apiContext } from "../api/context.js";
 import { APIS } from "../api/index.js";
+import { doctorSetups } from "../config/credential-candidates.js";
 import { resolveSecrets } from "../config/secrets.js";
 import type { Context } from "../context.js";
 import { DedupeIndex } from "../core/dedupe.js";
@@ -12,6 +13,7 @@ import { LiveListener } from "../listen/live.js";
 import { verifyOptionsCache } from "../listen/verify-cache.js";
 import { startEmulated } from "../loop/emulated-env.js";
 import { type LoopReport, runLoop } from "../loop/run-loop.js";
+import { formatDiagnosis } from "../ui/diagnosis-text.js";
 import { emit } from "../ui/json-lines.js";
 import { progress } from "../ui/progress.js";
 import { colourFor } from "../ui/style.js";
@@ -72,6 +74,7 @@ export async function smokeCommand(flags: SmokeFlags, ctx: Context): Promise<num
         dedupe: new DedupeIndex(),
         retain: true,
         verifyOptions,
+        doctor: doctorSetups(keyFlags, run),
         provider: flags.provider,
         tunnel: flags.emulate
           ? { mode: "none" }
@@ -111,7 +114,13 @@ export async function smokeCommand(flags: SmokeFlags, ctx: Context): Promise<num
   else {
     for (const r of report.received)
       ctx.stderr.write(
-        `  ${r.verified ? c.green("✓") : c.red("✗")} ${r.event ?? "(no event)"} ${c.dim(r.id)} → ${r.status}${r.reason ? ` ${c.red(r.reason)}` : ""}\n`,
+        `  ${r.verified ? c.green("✓") : c.red("✗")} ${r.event ?? "(no event)"} ${c.dim(r.id)} → ${r.status}${r.reason ? ` ${c.red(r.reason)}` : ""}\n${formatDiagnosis(
+          r.diagnosis,
+          c,
+          "      ",
+        )
+          .map((l) => `${l}\n`)
+          .join("")}`,
       );
     ctx.stderr.write(
       report.passed

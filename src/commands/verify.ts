@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { readAll } from "../adapters/stdin.js";
+import { doctorSetups } from "../config/credential-candidates.js";
 import { type KeyFlags, verifyOptionsFor } from "../config/verify-options.js";
 import type { Context } from "../context.js";
 import { toDelivery } from "../core/capture-format.js";
@@ -11,6 +12,7 @@ import { isProviderId, type ProviderId } from "../core/provider-id.js";
 import { parseInstant } from "../core/time.js";
 import { type Verdict, VerdictBuilder } from "../core/verdict.js";
 import { configError, EXIT, usageError, WhtoolError } from "../errors.js";
+import { diagnose } from "../providers/doctor/index.js";
 import { PROVIDERS } from "../providers/index.js";
 import type { VerifyOptions } from "../providers/types.js";
 import { deliveryLine, emit } from "../ui/json-lines.js";
@@ -59,6 +61,7 @@ export async function verifyCommand(
   const colour = colourFor(ctx.stderr, ctx.env);
   const dedupe = new DedupeIndex();
   let total = 0;
+  const doctor = doctorSetups(flags, ctx);
   let failed = 0;
   let unavailable = 0;
   let unconfigured = 0;
@@ -72,7 +75,15 @@ export async function verifyCommand(
       unconfigured++;
       missingConfig.set(provider, judged.missingConfig);
     }
-    const { verdict } = judged;
+    let verdict = judged.verdict;
+    if (!verdict.verified && provider !== undefined && !judged.missingConfig)
+      verdict = {
+        ...verdict,
+        diagnosis: diagnose(provider, item.delivery, verdict, {
+          ...(await doctor(provider)),
+          at: at ?? item.defaultAt,
+        }),
+      };
     const duplicateOf = dedupe.observe(item.delivery.id, verdict);
     if (!verdict.verified) failed++;
     if (verdict.reason === "jwks_unavailable") unavailable++;

@@ -1,3 +1,4 @@
+import type { Diagnosis } from "./diagnosis.js";
 import type { ProviderId } from "./provider-id.js";
 
 /** Why a delivery did not verify; the SPEC's closed list. */
@@ -41,6 +42,8 @@ export interface Verdict {
   readonly deliveryHeaders: Readonly<Record<string, string>>;
   /** Facts a human or script may want: idempotency key, retryOf, which body form matched… */
   readonly meta: Readonly<Record<string, MetaValue>>;
+  /** Why a failed delivery failed upstream (the doctor's findings); always [] from the verifier itself. */
+  readonly diagnosis: readonly Diagnosis[];
 }
 
 /**
@@ -80,6 +83,7 @@ export class VerdictBuilder {
       dedupeKey: this.dedupeKey,
       deliveryHeaders: { ...this.deliveryHeaders },
       meta: { ...this.meta },
+      diagnosis: [],
     };
   }
 }

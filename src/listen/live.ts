@@ -7,7 +7,7 @@ import type { ProviderId } from "../core/provider-id.js";
 import { tunnelError, usageError } from "../errors.js";
 import { canSpin } from "../ui/progress.js";
 import type { ResponseScript } from "./respond.js";
-import { type DeliveryEvent, type ListenEvent, ListenSession } from "./session.js";
+import { type DeliveryEvent, type ListenEvent, ListenSession, type SessionOptions } from "./session.js";
 import type { VerifyOptionsSource } from "./verify-cache.js";
 
 export interface LiveOptions {
@@ -17,6 +17,7 @@ export interface LiveOptions {
   readonly maxBody: number;
   readonly dedupe: DedupeIndex;
   readonly verifyOptions: VerifyOptionsSource;
+  readonly doctor?: SessionOptions["doctor"];
   readonly provider?: ProviderId;
   readonly capture?: CaptureWriter;
   readonly respond?: ResponseScript;
@@ -67,6 +68,7 @@ export class LiveListener {
       maxBody: options.maxBody,
       dedupe: options.dedupe,
       verifyOptions: options.verifyOptions,
+      ...(options.doctor ? { doctor: options.doctor } : {}),
       onEvent: (event) => {
         if (event.type === "delivery") {
           if (options.retain) deliveries.push(event);

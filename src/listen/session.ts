@@ -9,6 +9,7 @@ import { headerValue } from "../core/delivery.js";
 import { detectProvider } from "../core/detect.js";
 import type { ProviderId } from "../core/provider-id.js";
 import { type Verdict, VerdictBuilder } from "../core/verdict.js";
+import { type DoctorInput, diagnose } from "../providers/doctor/index.js";
 import { PROVIDERS } from "../providers/index.js";
 import type { VerifyOptions } from "../providers/types.js";
 import { defaultStatus, type ResponseScript } from "./respond.js";
@@ -49,6 +50,8 @@ export interface SessionOptions {
   readonly dedupe: DedupeIndex;
   /** Verification settings per provider; a missing secret gives `no_secret` verdicts, not a crash. */
   verifyOptions(provider: ProviderId): Omit<VerifyOptions, "at">;
+  /** What the signature doctor needs to explain a failed delivery; without it, no diagnosis. */
+  doctor?(provider: ProviderId): Promise<Omit<DoctorInput, "at">>;
   onEvent(event: ListenEvent): void;
 }
 
@@ -87,6 +90,15 @@ export class ListenSession {
     } else {
       verdict = await this.#verify(delivery, provider);
     }
+    // An oversize body was not kept: there is nothing to try counterfactuals on.
+    if (!verdict.verified && provider !== undefined && request.oversizeBytes === null && this.options.doctor)
+      verdict = {
+        ...verdict,
+        diagnosis: diagnose(provider, delivery, verdict, {
+          ...(await this.options.doctor(provider)),
+          at: delivery.receivedAt,
+        }),
+      };
     if (!onPath) note = `not the webhook path ${this.options.path}: answered 404`;
     const duplicateOf = this.options.dedupe.observe(delivery.id, verdict);
     const rejectStatus = provider ? PROVIDERS[provider].info.rejectStatus : 401;

@@ -1,5 +1,6 @@
 import { apiFailure } from "../api/errors.js";
 import type { ApiContext, ProviderApi, RegisterInput, RegisterOutcome, TriggerInput } from "../api/types.js";
+import type { Diagnosis } from "../core/diagnosis.js";
 import type { ProviderId } from "../core/provider-id.js";
 import { WhtoolError } from "../errors.js";
 import type { LiveListener } from "../listen/live.js";
@@ -32,6 +33,7 @@ export interface ReceivedSummary {
   readonly status: number;
   readonly duplicateOf: string | null;
   readonly deliveryHeaders: Readonly<Record<string, string>>;
+  readonly diagnosis: readonly Diagnosis[];
 }
 
 export interface LoopReport {
@@ -181,5 +183,6 @@ function summarise(event: DeliveryEvent): ReceivedSummary {
     status: event.status,
     duplicateOf: event.duplicateOf,
     deliveryHeaders: event.verdict.deliveryHeaders,
+    diagnosis: event.verdict.diagnosis,
   };
 }

@@ -7,7 +7,7 @@ export function deliveryLine(
   verdict: Verdict,
   duplicateOf: string | null,
 ): Record<string, unknown> {
-  const { provider, event, verified, reason, checks, dedupeKey, deliveryHeaders, meta } = verdict;
+  const { provider, event, verified, reason, checks, dedupeKey, deliveryHeaders, meta, diagnosis } = verdict;
   return {
     type: "delivery",
     id,
@@ -20,6 +20,7 @@ export function deliveryLine(
     duplicateOf,
     deliveryHeaders,
     meta,
+    diagnosis,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { ChalkInstance } from "chalk";
 import type { DeliveryEvent, ForwardEvent } from "../listen/session.js";
+import { formatDiagnosis } from "./diagnosis-text.js";
 
 /** One delivery as `listen` shows it: the headline, then what matters about it, then (verbose or failed) its checks. */
 export function formatDeliveryEvent(event: DeliveryEvent, c: ChalkInstance, verbose: boolean): string {
@@ -24,6 +25,7 @@ export function formatDeliveryEvent(event: DeliveryEvent, c: ChalkInstance, verb
   const shown = verbose ? verdict.checks : verdict.checks.filter((check) => !check.ok);
   for (const check of shown)
     lines.push(`    ${check.ok ? c.green("✓") : c.red("✗")} ${check.name}: ${check.detail}`);
+  lines.push(...formatDiagnosis(verdict.diagnosis, c, "      "));
   return `${lines.join("\n")}\n`;
 }
 

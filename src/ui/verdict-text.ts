@@ -1,5 +1,6 @@
 import type { ChalkInstance } from "chalk";
 import type { Verdict } from "../core/verdict.js";
+import { formatDiagnosis } from "./diagnosis-text.js";
 
 export interface DeliveryLabel {
   readonly id: string;
@@ -22,6 +23,7 @@ export function formatVerdict(verdict: Verdict, label: DeliveryLabel, c: ChalkIn
     const mark = check.ok ? c.green("✓") : c.red("✗");
     lines.push(`  ${mark} ${check.name.padEnd(width)}  ${check.detail}`);
   }
+  lines.push(...formatDiagnosis(verdict.diagnosis, c, "    "));
   const facts: string[] = [];
   if (verdict.dedupeKey !== null) facts.push(`dedupe ${verdict.dedupeKey}`);
   if (label.duplicateOf !== null) facts.push(c.yellow(`duplicate of ${label.duplicateOf}`));

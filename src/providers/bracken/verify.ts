@@ -5,7 +5,7 @@ import { type Verdict, VerdictBuilder } from "../../core/verdict.js";
 import { checkHmac, type HmacScheme } from "../hmac-check.js";
 import type { VerifyOptions } from "../types.js";
 
-const scheme: HmacScheme = {
+export const scheme: HmacScheme = {
   header: "Authorization",
   format: '"HMACSHA256 <base64 of 32 bytes>"',
   parse: (value) => {

@@ -6,7 +6,7 @@ import { checkHmac, type HmacScheme } from "../hmac-check.js";
 import type { VerifyOptions } from "../types.js";
 import { DFNS_SIGNATURE_HEADER, DFNS_WINDOW_S } from "./info.js";
 
-const scheme: HmacScheme = {
+export const scheme: HmacScheme = {
   header: DFNS_SIGNATURE_HEADER,
   format: '"sha256=<64 hex digits>"',
   parse: (value) => {

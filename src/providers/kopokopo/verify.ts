@@ -6,7 +6,7 @@ import { checkHmac, type HmacScheme } from "../hmac-check.js";
 import type { VerifyOptions } from "../types.js";
 import { KOPOKOPO_SIGNATURE_HEADER } from "./info.js";
 
-const scheme: HmacScheme = {
+export const scheme: HmacScheme = {
   header: KOPOKOPO_SIGNATURE_HEADER,
   format: "<64 hex digits>",
   parse: (value) => fromHex(value, 32),
