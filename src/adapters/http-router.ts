@@ -1,9 +1,9 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { boundedServer, type ConnectionLimits } from "../adapters/server-limits.js";
 import { refusal } from "./request-guard.js";
+import { boundedServer, type ConnectionLimits } from "./server-limits.js";
 
-/** A request as an emulator handler sees it: exact body bytes, parsed path parameters. */
+/** A request as a loopback handler (an emulator, the key server) sees it: exact body bytes, parsed path parameters. */
 export interface EmuRequest {
   readonly method: string;
   /** Path without the query string. */

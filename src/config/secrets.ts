@@ -1,12 +1,12 @@
 import type { ProviderId } from "../core/provider-id.js";
 import { configError } from "../errors.js";
+import { PROVIDERS } from "../providers/index.js";
 
-/** The env var holding each HMAC provider's verification secret. */
-export const SECRET_ENV: Partial<Record<ProviderId, string>> = {
-  dfns: "DFNS_WEBHOOK_SECRET",
-  bracken: "BRACKEN_WEBHOOK_SECRET",
-  kopokopo: "KOPOKOPO_API_KEY",
-};
+/** The env var holding an HMAC provider's secret (its credentials descriptor); undefined for JWT providers. */
+export function secretEnvOf(provider: ProviderId): string | undefined {
+  const { credentials } = PROVIDERS[provider];
+  return credentials.kind === "hmac" ? credentials.secretEnv : undefined;
+}
 
 export interface SecretFlags {
   /** `--secret VALUE`, repeatable: newest first, older ones still accepted (rotation). */
@@ -31,7 +31,7 @@ export function resolveSecrets(
     if (!value) throw configError(`--secret-env ${flags.secretEnv}: that variable is not set or empty`);
     return [value];
   }
-  const name = SECRET_ENV[provider];
+  const name = secretEnvOf(provider);
   const value = name === undefined ? undefined : env[name];
   return [...new Set([...(value ? [value] : []), ...saved])];
 }
