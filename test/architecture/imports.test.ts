@@ -40,7 +40,8 @@ describe("import directions (ARCHITECTURE.md)", () => {
       "api/index.ts": 'export const load = () => import("../providers/dfns/api.js");\n',
       "providers/dfns/api.ts": 'import { http } from "../../api/http.js";\nexport const a = http;\n',
       "api/http.ts": "export const http = 1;\n",
-      "adapters/note.ts": '// import { x } from "../listen/live.js" is only a comment\nexport const s = "../ui/x.js";\n',
+      "adapters/note.ts":
+        '// import { x } from "../listen/live.js" is only a comment\nexport const s = "../ui/x.js";\n',
     });
     assert.deepEqual(layerViolations(root), [
       "api/index.ts → providers/dfns/api.js (api may not import providers)",

@@ -26,13 +26,13 @@ describe("provider ids outside src/providers/", () => {
       join(root, "leak.ts"),
       [
         "// dfns is named in this comment only",
-        "/* and \"pps\" in this one */",
+        '/* and "pps" in this one */',
         'export const a = "dfns";',
         "export const b = `moneykit`;",
         "export const c = { kopokopo: 1 };",
         'export const d = { "bracken": 2 };',
         'export const e = "dfns-like but not an id";',
-        "export type F = \"pps\";",
+        'export type F = "pps";',
         "",
       ].join("\n"),
     );

@@ -79,8 +79,17 @@ describe("the provider registry", () => {
         const valid = await outbound.build(event, credentials, AT);
         assert.equal(provider.detect(valid.headers), true);
         assert.equal(detectProvider(valid.headers), id);
-        const forgeries = await (await provider.forgeries())({ event, valid, credentials, outbound, now: AT });
-        assert.ok(forgeries.some((c) => c.expect === "reject"), "at least one forgery to refuse");
+        const forgeries = await (await provider.forgeries())({
+          event,
+          valid,
+          credentials,
+          outbound,
+          now: AT,
+        });
+        assert.ok(
+          forgeries.some((c) => c.expect === "reject"),
+          "at least one forgery to refuse",
+        );
       });
     });
 
