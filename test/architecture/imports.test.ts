@@ -2,8 +2,9 @@ import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, it } from "node:test";
+import { PROVIDER_IDS } from "../../src/core/provider-id.js";
 import { tempDir } from "../helpers/tmp.js";
-import { ALLOWED, layerViolations } from "./layers.js";
+import { ALLOWED, layerViolations, providerFolderViolations } from "./layers.js";
 import { SRC } from "./source-root.js";
 
 /**
@@ -30,6 +31,29 @@ describe("import directions (ARCHITECTURE.md)", () => {
   it("no import in src/ runs against the allowed directions", () => {
     const violations = layerViolations(SRC).filter((v) => !pending(v));
     assert.deepEqual(violations, [], `upward imports:\n${violations.join("\n")}`);
+  });
+
+  it("no provider folder imports another's; shared provider files import none (the doctor reads the HMAC schemes)", () => {
+    const violations = providerFolderViolations(SRC, PROVIDER_IDS, (path) =>
+      path.startsWith("providers/doctor/"),
+    );
+    assert.deepEqual(violations, [], violations.join("\n"));
+  });
+
+  it("a planted import of one provider's folder from another's fails", () => {
+    const root = tree({
+      "providers/pps/outbound.ts": 'import { s } from "../dfns/sign.js";\nexport const o = s;\n',
+      "providers/dfns/sign.ts": 'import { j } from "../jwt-steps.js";\nexport const s = j;\n',
+      "providers/jwt-steps.ts": 'import type { T } from "./moneykit/info.js";\nexport const j: T | 1 = 1;\n',
+      "providers/moneykit/info.ts": "export type T = 2;\n",
+    });
+    assert.deepEqual(
+      providerFolderViolations(root, PROVIDER_IDS, () => false),
+      [
+        "providers/jwt-steps.ts → providers/moneykit/info.js (a shared provider file may not import moneykit)",
+        "providers/pps/outbound.ts → providers/dfns/sign.js (pps may not import dfns)",
+      ],
+    );
   });
 
   it("a planted upward import fails, naming the file and the import", () => {

@@ -113,3 +113,37 @@ export function layerViolations(root: string): string[] {
   }
   return violations;
 }
+
+/**
+ * Inside providers/: a provider's folder imports no other provider's folder, and the shared files
+ * import no provider's folder, except the registry (index.ts) and what `mayReachIn` names.
+ */
+export function providerFolderViolations(
+  root: string,
+  ids: readonly string[],
+  mayReachIn: (path: string) => boolean,
+): string[] {
+  const folderOf = (path: string) => {
+    const [head, folder, ...rest] = path.split("/");
+    return head === "providers" && rest.length > 0 && folder !== undefined && ids.includes(folder)
+      ? folder
+      : null;
+  };
+  const violations: string[] = [];
+  for (const file of readTree(root)) {
+    if (!file.path.startsWith("providers/") || file.path === "providers/index.ts" || mayReachIn(file.path))
+      continue;
+    const own = folderOf(file.path);
+    for (const specifier of importsOf(file.source)) {
+      const target = relative(root, resolve(root, dirname(file.path), specifier))
+        .split(sep)
+        .join("/");
+      const theirs = folderOf(target);
+      if (theirs !== null && theirs !== own)
+        violations.push(
+          `${file.path} → ${target} (${own ?? "a shared provider file"} may not import ${theirs})`,
+        );
+    }
+  }
+  return violations;
+}
