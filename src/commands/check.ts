@@ -6,7 +6,7 @@ import { junitXml } from "../check/junit.js";
 import { checkKey } from "../check/keys.js";
 import { runCases } from "../check/run-cases.js";
 import type { SecretFlags } from "../config/secrets.js";
-import { signingSetup } from "../config/signing-credentials.js";
+import { signingSetup, trustEnvText } from "../config/signing-credentials.js";
 import type { Context } from "../context.js";
 import type { ProviderId } from "../core/provider-id.js";
 import { EXIT, networkError, usageError } from "../errors.js";
@@ -54,14 +54,12 @@ export async function checkCommand(
     );
     keyServer = setup.keyServer;
     const { credentials } = setup;
-    if (keyServer) {
-      const env = Object.entries(setup.trustEnv).map(([k, v]) => `${k}=${v}`);
+    if (keyServer)
       say(
         c.dim(
-          `signing with whtool's check key, served while this runs; your handler should trust it: ${env.join(" ")}`,
+          `signing with whtool's check key, served while this runs; your handler should trust it: ${trustEnvText(setup.trustEnv)}`,
         ),
       );
-    }
 
     const cases = await buildCases(provider, outbound, credentials, ctx.now());
     const { results, unreachable } = await runCases(url, cases, budgetMs, flags.provider, (result) => {

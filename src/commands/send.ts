@@ -3,7 +3,7 @@ import { writePrivateFileAtomic } from "../adapters/files.js";
 import { postRaw } from "../adapters/http-post.js";
 import type { KeyServer } from "../adapters/key-server.js";
 import type { SecretFlags } from "../config/secrets.js";
-import { type SigningSetup, signingSetup } from "../config/signing-credentials.js";
+import { type SigningSetup, signingSetup, trustEnvText } from "../config/signing-credentials.js";
 import type { Context } from "../context.js";
 import type { ProviderId } from "../core/provider-id.js";
 import { EXIT, networkError, usageError } from "../errors.js";
@@ -118,10 +118,5 @@ function announceKeys(
   json: Context | undefined,
 ): void {
   if (json) emit(json, { type: "keys", provider, jwksUrl, env });
-  else
-    say(
-      `signing with an ephemeral key, served while this runs: ${Object.entries(env)
-        .map(([k, v]) => `${k}=${v}`)
-        .join(" ")}`,
-    );
+  else say(`signing with an ephemeral key, served while this runs: ${trustEnvText(env)}`);
 }

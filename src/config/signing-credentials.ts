@@ -29,6 +29,13 @@ export interface SigningRequest extends SecretFlags {
   noSecretHint(secretEnv: string): string;
 }
 
+/** `NAME=value NAME=value`: the trust env as a receiver's shell or .env takes it. */
+export function trustEnvText(env: Readonly<Record<string, string>>): string {
+  return Object.entries(env)
+    .map(([name, value]) => `${name}=${value}`)
+    .join(" ");
+}
+
 /**
  * Signing credentials from the provider's credentials descriptor: an HMAC provider's secret (flags,
  * then its variable), or a JWT provider's key served on loopback with the env that trusts it.
