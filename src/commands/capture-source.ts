@@ -5,6 +5,7 @@ import { DEFAULT_CAPTURE_FILE } from "../adapters/capture.js";
 import { readAll } from "../adapters/stdin.js";
 import type { Context } from "../context.js";
 import { type CaptureRecord, parseCaptureText } from "../core/capture-format.js";
+import { printable } from "../core/printable.js";
 import { usageError } from "../errors.js";
 
 /**
@@ -29,6 +30,6 @@ export async function readCaptureSource(
     throw usageError(`cannot read ${source}: ${(error as Error).message}`, otherwise);
   }
   const parsed = parseCaptureText(text, source === "-" ? "stdin" : source);
-  for (const warning of parsed.warnings) ctx.stderr.write(`warning: ${warning}\n`);
+  for (const warning of parsed.warnings) ctx.stderr.write(`warning: ${printable(warning)}\n`);
   return { source, records: parsed.records };
 }

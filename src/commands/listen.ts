@@ -7,6 +7,7 @@ import { APIS } from "../api/index.js";
 import type { KeyFlags } from "../config/verify-options.js";
 import type { Context } from "../context.js";
 import { DedupeIndex } from "../core/dedupe.js";
+import { printable } from "../core/printable.js";
 import type { ProviderId } from "../core/provider-id.js";
 import { parseDuration } from "../core/time.js";
 import type { Verdict } from "../core/verdict.js";
@@ -17,7 +18,7 @@ import type { ListenEvent } from "../listen/session.js";
 import { type VerifyOptionsSource, verifyOptionsCache } from "../listen/verify-cache.js";
 import { PROVIDERS } from "../providers/index.js";
 import { deliveryLine, emit } from "../ui/json-lines.js";
-import { formatDeliveryEvent, formatForwardEvent } from "../ui/listen-text.js";
+import { formatDeliveryEvent, formatErrorEvent, formatForwardEvent } from "../ui/listen-text.js";
 import { colourFor } from "../ui/style.js";
 import { registerInput } from "./register.js";
 
@@ -205,7 +206,7 @@ function parseFlags(flags: ListenFlags) {
 /** Remembers the events already in the capture file, so duplicates are caught across restarts. */
 async function primeDedupe(path: string, dedupe: DedupeIndex, say: (line: string) => void): Promise<void> {
   const { records, warnings } = await readCaptureFile(path);
-  for (const warning of warnings) say(`warning: ${warning}`);
+  for (const warning of warnings) say(`warning: ${printable(warning)}`);
   for (const record of records) {
     const verdict = record.verdict as Partial<Verdict> | null;
     if (verdict && typeof verdict === "object" && verdict.provider && verdict.dedupeKey)
@@ -233,5 +234,5 @@ function report(event: ListenEvent, flags: ListenFlags, ctx: Context, c: ReturnT
   }
   if (event.type === "delivery") ctx.stderr.write(formatDeliveryEvent(event, c, flags.verbose === true));
   else if (event.type === "forward") ctx.stderr.write(formatForwardEvent(event, c));
-  else ctx.stderr.write(c.red(`error${event.id ? ` (${event.id})` : ""}: ${event.message}\n`));
+  else ctx.stderr.write(formatErrorEvent(event, c));
 }

@@ -3,8 +3,9 @@ import type { Context } from "../context.js";
 import { type CaptureRecord, toDelivery } from "../core/capture-format.js";
 import { EXIT, networkError, usageError, WhtoolError } from "../errors.js";
 import { hopByHopStripped } from "../listen/session.js";
-import { answered2xx, answerText } from "../ui/answer-text.js";
+import { answered2xx } from "../ui/answer-text.js";
 import { emit } from "../ui/json-lines.js";
+import { formatReplayed, formatSkipped } from "../ui/replay-text.js";
 import { colourFor } from "../ui/style.js";
 import { readCaptureSource } from "./capture-source.js";
 
@@ -47,7 +48,7 @@ export async function replayCommand(
   let unanswered = 0;
   for (const record of records) {
     if (typeof record.oversizeBytes === "number") {
-      ctx.stderr.write(c.yellow(`skipped ${record.id}: its body was over the limit and not kept\n`));
+      ctx.stderr.write(formatSkipped(record, c));
       continue;
     }
     const delivery = toDelivery(record);
@@ -67,7 +68,7 @@ export async function replayCommand(
         error: result.error,
         durationMs: result.durationMs,
       });
-    else ctx.stderr.write(`${record.id} ${record.provider ?? "?"} → ${answerText(result, c)}\n`);
+    else ctx.stderr.write(formatReplayed(record, result, c));
   }
   if (unanswered > 0 && unanswered === records.length)
     throw networkError(`nothing answered at ${flags.to}`, "is the target running and listening there?");
