@@ -109,8 +109,10 @@ describe("whtool verify (in-process)", () => {
   });
 
   it("exits 3 naming the variable when a needed secret is missing, and never prints secrets", async () => {
+    // A --secret-env naming an unset variable is a mistake in the command line: usage (2), naming it.
     const r = await runCli(["verify", HMAC_CAPTURES, "--secret-env", "NOPE"], { env: HMAC_ENV });
-    assert.equal(r.code, 3);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--secret-env NOPE/);
     const missing = await runCli(["verify", HMAC_CAPTURES], { env: { BRACKEN_WEBHOOK_SECRET: "x" } });
     assert.equal(missing.code, 3);
     assert.match(missing.stderr, /DFNS_WEBHOOK_SECRET/);
