@@ -253,6 +253,33 @@ Exit codes: 0 registered, 2 usage, 3 credentials missing, 4 the API refused or c
     });
 
   program
+    .command("secret")
+    .summary("print the secret listen and verify would use for a provider")
+    .description(
+      "Print the webhook secret that listen and verify would verify with (from --secret, the environment or .env, or the one whtool register saved), so your own handler can use the same one. Only the value goes to stdout; where it came from goes to stderr.",
+    )
+    .addOption(requiredProvider())
+    .option("--secret <value>", "as listen takes it (repeatable)", collect)
+    .option("--secret-env <name>", "read the secret from this environment variable")
+    .option("--all", "every secret that verifies, newest first (rotation), one per line")
+    .option("--json", "one JSON line per secret with where it came from")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ whtool secret --provider dfns
+  $ DFNS_WEBHOOK_SECRET="$(whtool secret --provider dfns)" node server.js
+  $ whtool secret --provider bracken --all --json
+
+MoneyKit and PointServices sign with keys, not a shared secret: for them this is a usage error (exit 2).
+Exit codes: 0 printed, 2 usage, 3 no secret configured.`,
+    )
+    .action(async (flags) => {
+      const { secretCommand } = await import("./commands/secret.js");
+      setExit(await secretCommand(flags, ctx));
+    });
+
+  program
     .command("unregister")
     .summary("remove a webhook registration made with the provider")
     .description(
