@@ -252,6 +252,7 @@ Exit codes: 0 registered, 2 usage, 3 credentials missing, 4 the API refused or c
       setExit(await registerCommand(flags, ctx));
     });
 
+  const secretSecrets = secretOptions(ctx, "as listen takes it (repeatable)", readSecretEnv);
   program
     .command("secret")
     .summary("print the secret listen and verify would use for a provider")
@@ -259,8 +260,9 @@ Exit codes: 0 registered, 2 usage, 3 credentials missing, 4 the API refused or c
       "Print the webhook secret that listen and verify would verify with (from --secret, the environment or .env, or the one whtool register saved), so your own handler can use the same one. Only the value goes to stdout; where it came from goes to stderr.",
     )
     .addOption(requiredProvider())
-    .option("--secret <value>", "as listen takes it (repeatable)", collect)
-    .option("--secret-env <name>", "read the secret from this environment variable")
+    .addOption(secretSecrets.secret)
+    .addOption(secretSecrets.file)
+    .addOption(secretSecrets.env)
     .option("--all", "every secret that verifies, newest first (rotation), one per line")
     .option("--json", "one JSON line per secret with where it came from")
     .addHelpText(
