@@ -387,6 +387,31 @@ Exit codes: 0 every delivery answered 2xx, 1 one was not, 3 no secret to sign wi
     });
 
   program
+    .command("show")
+    .summary("one captured delivery: headers in order, body, verdict, answers")
+    .description(
+      "Show one captured delivery as it arrived: method and path, every header in received order, the body (pretty-printed when JSON), the verdict recorded at capture and what was answered. --raw writes the exact body bytes to stdout and nothing else. An id prefix is enough when only one id starts with it.",
+    )
+    .argument("<id>", "the delivery id (d_…), or a prefix of it")
+    .option("--capture <file>", `capture file (default ${DEFAULT_CAPTURE_FILE})`)
+    .option("--raw", "write the exact body bytes to stdout, nothing else")
+    .option("--json", "the capture record as one JSON line, with the body as text and pretty")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ whtool show d_0mwt8byvh3e16d67786
+  $ whtool show d_0mwt8 --raw > body.json          # the exact bytes, e.g. to diff or re-sign
+  $ whtool show d_0mwt8 --capture ci/captures.jsonl --json | jq .headers
+
+Exit codes: 0 shown, 2 no such id or no capture file.`,
+    )
+    .action(async (id: string, flags) => {
+      const { showCommand } = await import("./commands/show.js");
+      setExit(await showCommand(id, flags, ctx));
+    });
+
+  program
     .command("replay")
     .summary("resend captured deliveries (exact bytes and headers) to a URL")
     .description(

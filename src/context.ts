@@ -1,6 +1,7 @@
 /** Everything a command touches of the outside world, injected so tests can run it in-process. */
 export interface Output {
-  write(chunk: string): unknown;
+  /** Bytes only where a command promises exact bytes (`show --raw`); text everywhere else. */
+  write(chunk: string | Uint8Array): unknown;
   readonly isTTY?: boolean;
 }
 
@@ -44,7 +45,7 @@ export function quietWhenClosed(stream: NodeJS.WriteStream): Output {
     closed = true;
   });
   return {
-    write: (chunk: string) => (closed || stream.destroyed ? false : stream.write(chunk)),
+    write: (chunk: string | Uint8Array) => (closed || stream.destroyed ? false : stream.write(chunk)),
     get isTTY() {
       return stream.isTTY;
     },
