@@ -1,9 +1,47 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { DEFAULT_CAPTURE_FILE } from "./adapters/capture.js";
+import { nonEmptySecret, readSecretFile, secretFromEnv } from "./config/secrets.js";
 import type { Context } from "./context.js";
 import { PROVIDER_IDS, type ProviderId, toProviderId, unknownProviderHint } from "./core/provider-id.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+const SECRET_FILE_HELP =
+  "read a secret from this file (kept out of ps; one trailing newline stripped, an empty file refused; repeatable)";
+
+/**
+ * The secret flags of one command, declared once. `--secret` and `--secret-file` fill one list in
+ * command-line order (newest first, for rotation); the preAction hook in buildProgram hands it to
+ * the command as `secret`, so commands never see a file. Empty values, empty files and unset
+ * `--secret-env` variables are usage errors at parse time, before anything is signed or verified.
+ */
+function secretOptions(ctx: Context, secretHelp: string, envHelp: string) {
+  const given: string[] = [];
+  return {
+    secret: new Option("--secret <value>", `${secretHelp}; visible in ps, so prefer --secret-file`).argParser(
+      (value: string) => {
+        given.push(nonEmptySecret(value));
+        return given;
+      },
+    ),
+    file: new Option("--secret-file <path>", SECRET_FILE_HELP).argParser((path: string) => {
+      given.push(readSecretFile(path, ctx.cwd));
+      return given;
+    }),
+    env: new Option("--secret-env <name>", envHelp).argParser((name: string) => {
+      secretFromEnv(name, ctx.env);
+      return name;
+    }),
+  };
+}
+
+/** Both secret flags share one list (see secretOptions); the command gets it as `secret` only. */
+function mergeSecretFiles(command: Command): void {
+  const given = command.getOptionValue("secretFile") as string[] | undefined;
+  if (given === undefined) return;
+  command.setOptionValue("secret", given);
+  command.setOptionValue("secretFile", undefined);
+}
 
 /**
  * Every command, flag, help text and example, in one place. Actions lazy-import their module so
@@ -20,6 +58,7 @@ export function buildProgram(ctx: Context, version: string, setExit: (code: numb
       writeErr: (s) => ctx.stderr.write(s),
     })
     .exitOverride()
+    .hook("preAction", (_program, action) => mergeSecretFiles(action))
     .showHelpAfterError("(add --help for usage and examples)")
     .allowExcessArguments(false)
     .addHelpText(
@@ -48,7 +87,10 @@ Each command has --help with examples. Exit codes: 0 ok, 1 failed, 2 usage, 3 co
   const providerOption = (what = "provider, detected from the headers when omitted") =>
     new Option("--provider <id>", `${what}: ${PROVIDER_IDS.join(", ")}`).argParser(providerArg);
   const requiredProvider = () => providerOption("provider (required)").makeOptionMandatory();
+  const verifyingSecret = "HMAC secret or Kopo Kopo API key (repeatable: older secrets still verify)";
+  const readSecretEnv = "read the secret from this environment variable";
 
+  const verifySecrets = secretOptions(ctx, verifyingSecret, readSecretEnv);
   program
     .command("verify")
     .summary("verify captured or hand-given deliveries offline, step by step")
@@ -64,12 +106,9 @@ Each command has --help with examples. Exit codes: 0 ok, 1 failed, 2 usage, 3 co
     )
     .option("--body <file>", "hand-given delivery: body file read as exact bytes (- for stdin)")
     .option("-H, --header <line>", 'hand-given delivery header "Name: value" (repeatable)', collect)
-    .option(
-      "--secret <value>",
-      "HMAC secret or Kopo Kopo API key (repeatable: older secrets still verify)",
-      collect,
-    )
-    .option("--secret-env <name>", "read the secret from this environment variable")
+    .addOption(verifySecrets.secret)
+    .addOption(verifySecrets.file)
+    .addOption(verifySecrets.env)
     .option("--jwks-file <file>", "JWKS for MoneyKit or PointServices keys, fully offline")
     .option("--jwks-url <url>", "fetch the JWKS from this URL instead of the provider's")
     .option("--refresh-keys", "ignore the cached JWKS (and OIDC discovery) and fetch them once")
@@ -90,6 +129,7 @@ Exit codes: 0 all verified, 1 a verification failed, 2 usage, 3 missing secret o
       setExit(await verifyCommand(file, flags, ctx));
     });
 
+  const listenSecrets = secretOptions(ctx, verifyingSecret, readSecretEnv);
   program
     .command("listen")
     .summary("receive webhooks locally (ngrok tunnel optional): capture, verify, print, forward")
@@ -120,12 +160,9 @@ Exit codes: 0 all verified, 1 a verification failed, 2 usage, 3 missing secret o
       "bodies larger than this are answered 413 and recorded as such",
       String(1 << 20),
     )
-    .option(
-      "--secret <value>",
-      "HMAC secret or Kopo Kopo API key (repeatable: older secrets still verify)",
-      collect,
-    )
-    .option("--secret-env <name>", "read the secret from this environment variable")
+    .addOption(listenSecrets.secret)
+    .addOption(listenSecrets.file)
+    .addOption(listenSecrets.env)
     .option("--jwks-file <file>", "JWKS for MoneyKit or PointServices keys")
     .option("--jwks-url <url>", "fetch the JWKS from this URL instead of the provider's")
     .option("--refresh-keys", "ignore the cached JWKS (and OIDC discovery) and fetch them once")
@@ -166,6 +203,11 @@ Ctrl-C drains in-flight deliveries, flushes the capture file, closes the tunnel 
       setExit(await listenCommand(flags, ctx));
     });
 
+  const registerSecrets = secretOptions(
+    ctx,
+    "Bracken: the subscription secret (default: BRACKEN_WEBHOOK_SECRET or a strong generated one)",
+    readSecretEnv,
+  );
   program
     .command("register")
     .summary("register or update the webhook URL with a provider's API")
@@ -185,11 +227,8 @@ Ctrl-C drains in-flight deliveries, flushes the capture file, closes the tunnel 
       "Dfns kinds, Bracken events, Kopo Kopo event types, PPS topics (repeatable)",
       collect,
     )
-    .option(
-      "--secret <value>",
-      "Bracken: the subscription secret (default: BRACKEN_WEBHOOK_SECRET or a strong generated one)",
-      collect,
-    )
+    .addOption(registerSecrets.secret)
+    .addOption(registerSecrets.file)
     .option("--status <location>", "Kopo Kopo: read a subscription back from its Location")
     .option("--scope <scope>", "Kopo Kopo: till or company")
     .option("--till <number>", "Kopo Kopo: the till number (default: KOPOKOPO_TILL_NUMBER)")
@@ -211,6 +250,35 @@ Exit codes: 0 registered, 2 usage, 3 credentials missing, 4 the API refused or c
     .action(async (flags) => {
       const { registerCommand } = await import("./commands/register.js");
       setExit(await registerCommand(flags, ctx));
+    });
+
+  const secretSecrets = secretOptions(ctx, "as listen takes it (repeatable)", readSecretEnv);
+  program
+    .command("secret")
+    .summary("print the secret listen and verify would use for a provider")
+    .description(
+      "Print the webhook secret that listen and verify would verify with (from --secret, the environment or .env, or the one whtool register saved), so your own handler can use the same one. Only the value goes to stdout; where it came from goes to stderr.",
+    )
+    .addOption(requiredProvider())
+    .addOption(secretSecrets.secret)
+    .addOption(secretSecrets.file)
+    .addOption(secretSecrets.env)
+    .option("--all", "every secret that verifies, newest first (rotation), one per line")
+    .option("--json", "one JSON line per secret with where it came from")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ whtool secret --provider dfns
+  $ DFNS_WEBHOOK_SECRET="$(whtool secret --provider dfns)" node server.js
+  $ whtool secret --provider bracken --all --json
+
+MoneyKit and PointServices sign with keys, not a shared secret: for them this is a usage error (exit 2).
+Exit codes: 0 printed, 2 usage, 3 no secret configured.`,
+    )
+    .action(async (flags) => {
+      const { secretCommand } = await import("./commands/secret.js");
+      setExit(await secretCommand(flags, ctx));
     });
 
   program
@@ -282,6 +350,11 @@ Examples:
       setExit(await triggerCommand(trigger, flags, ctx));
     });
 
+  const sendSecrets = secretOptions(
+    ctx,
+    "HMAC secret or Kopo Kopo API key to sign with",
+    "read the signing secret from this environment variable",
+  );
   program
     .command("send")
     .summary("sign a realistic sample event exactly as the provider would and POST it")
@@ -292,8 +365,9 @@ Examples:
     .requiredOption("--to <url>", "where to POST the deliveries")
     .option("--event <name>", "event type (default: the provider's first; see whtool providers ID)")
     .option("--count <n>", "how many deliveries to send, each a new event", "1")
-    .option("--secret <value>", "HMAC secret or Kopo Kopo API key to sign with", collect)
-    .option("--secret-env <name>", "read the signing secret from this environment variable")
+    .addOption(sendSecrets.secret)
+    .addOption(sendSecrets.file)
+    .addOption(sendSecrets.env)
     .option("--jwks-out <file>", "MoneyKit/PPS: write the ephemeral JWKS here before the first delivery")
     .option("--audience <aud>", "PPS: the token audience", "whtool-send")
     .option("--json", "one JSON line per delivery sent (and one with the key server)")
@@ -310,6 +384,31 @@ Exit codes: 0 every delivery answered 2xx, 1 one was not, 3 no secret to sign wi
     .action(async (flags) => {
       const { sendCommand } = await import("./commands/send.js");
       setExit(await sendCommand(flags, ctx));
+    });
+
+  program
+    .command("show")
+    .summary("one captured delivery: headers in order, body, verdict, answers")
+    .description(
+      "Show one captured delivery as it arrived: method and path, every header in received order, the body (pretty-printed when JSON), the verdict recorded at capture and what was answered. --raw writes the exact body bytes to stdout and nothing else. An id prefix is enough when only one id starts with it.",
+    )
+    .argument("<id>", "the delivery id (d_…), or a prefix of it")
+    .option("--capture <file>", `capture file (default ${DEFAULT_CAPTURE_FILE})`)
+    .option("--raw", "write the exact body bytes to stdout, nothing else")
+    .option("--json", "the capture record as one JSON line, with the body as text and pretty")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ whtool show d_0mwt8byvh3e16d67786
+  $ whtool show d_0mwt8 --raw > body.json          # the exact bytes, e.g. to diff or re-sign
+  $ whtool show d_0mwt8 --capture ci/captures.jsonl --json | jq .headers
+
+Exit codes: 0 shown, 2 no such id or no capture file.`,
+    )
+    .action(async (id: string, flags) => {
+      const { showCommand } = await import("./commands/show.js");
+      setExit(await showCommand(id, flags, ctx));
     });
 
   program
@@ -365,6 +464,11 @@ Examples:
       setExit(await emulateCommand(flags, ctx));
     });
 
+  const smokeSecrets = secretOptions(
+    ctx,
+    "verify with this secret instead of the configured one (repeatable)",
+    "verify with the secret in this environment variable",
+  );
   program
     .command("smoke")
     .summary("CI one-shot: listen, register, trigger, wait for verified deliveries, report, exit 0/1")
@@ -380,8 +484,9 @@ Examples:
     .option("--public-url <url>", "a public URL routed to the listener (instead of ngrok)")
     .option("--port <n>", "listener port (0: a free one)", "0")
     .option("--link <id>", "MoneyKit: the link to use (default: MONEYKIT_LINK_ID)")
-    .option("--secret <value>", "verify with this secret instead of the configured one (repeatable)", collect)
-    .option("--secret-env <name>", "verify with the secret in this environment variable")
+    .addOption(smokeSecrets.secret)
+    .addOption(smokeSecrets.file)
+    .addOption(smokeSecrets.env)
     .option("--json", "the report as one JSON line on stdout")
     .addHelpText(
       "after",
@@ -398,6 +503,11 @@ Exit codes: 0 passed, 1 a delivery failed verification or too few arrived, 3 cre
       setExit(await smokeCommand(flags, ctx));
     });
 
+  const checkSecrets = secretOptions(
+    ctx,
+    "the secret your handler verifies with (HMAC providers; default: the provider's env var)",
+    "read that secret from this environment variable",
+  );
   program
     .command("check")
     .summary("conformance suite against your own webhook handler")
@@ -406,12 +516,9 @@ Exit codes: 0 passed, 1 a delivery failed verification or too few arrived, 3 cre
     )
     .argument("<url>", "your handler's URL")
     .addOption(requiredProvider())
-    .option(
-      "--secret <value>",
-      "the secret your handler verifies with (HMAC providers; default: the provider's env var)",
-      collect,
-    )
-    .option("--secret-env <name>", "read that secret from this environment variable")
+    .addOption(checkSecrets.secret)
+    .addOption(checkSecrets.file)
+    .addOption(checkSecrets.env)
     .option("--key-port <n>", "MoneyKit/PPS: port of the JWKS/OIDC server your handler trusts", "4998")
     .option("--audience <aud>", "PPS: the audience your handler expects", "whtool-check")
     .option("--junit <file>", "write JUnit XML for CI systems")

@@ -1,6 +1,7 @@
 /** Everything a command touches of the outside world, injected so tests can run it in-process. */
 export interface Output {
-  write(chunk: string): unknown;
+  /** Bytes only where a command promises exact bytes (`show --raw`); text everywhere else. */
+  write(chunk: string | Uint8Array): unknown;
   readonly isTTY?: boolean;
 }
 
@@ -29,13 +30,35 @@ function shutdownSignal(): AbortSignal {
   return controller.signal;
 }
 
+/**
+ * A process stream that goes quiet once its reader has gone (`whtool verify --json | head -1`).
+ * Node ignores SIGPIPE, so a write to a closed pipe fails with EPIPE, emitted as an 'error' event
+ * that would otherwise crash the process with a stack trace. Like ripgrep, whtool then stops
+ * writing and carries on quietly: one-shot commands finish and exit with the code they would have
+ * had (so `set -o pipefail` still learns whether every delivery verified), and `listen` keeps
+ * capturing deliveries with its output off. Any other stream error is not ours to hide.
+ */
+export function quietWhenClosed(stream: NodeJS.WriteStream): Output {
+  let closed = false;
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    closed = true;
+  });
+  return {
+    write: (chunk: string | Uint8Array) => (closed || stream.destroyed ? false : stream.write(chunk)),
+    get isTTY() {
+      return stream.isTTY;
+    },
+  };
+}
+
 export function processContext(): Context {
   return {
     signal: shutdownSignal(),
     env: process.env,
     cwd: process.cwd(),
-    stdout: process.stdout,
-    stderr: process.stderr,
+    stdout: quietWhenClosed(process.stdout),
+    stderr: quietWhenClosed(process.stderr),
     stdin: process.stdin,
     now: () => new Date(),
     fetch: globalThis.fetch,

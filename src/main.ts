@@ -3,6 +3,7 @@ import { CommanderError } from "commander";
 import { withDotEnv } from "./adapters/env.js";
 import { buildProgram } from "./cli.js";
 import type { Context } from "./context.js";
+import { printable } from "./core/printable.js";
 import { EXIT, WhtoolError } from "./errors.js";
 
 const ISSUES_URL = "https://github.com/whtool/whtool/issues";
@@ -38,8 +39,9 @@ export async function run(argv: readonly string[], baseCtx: Context): Promise<nu
       return EXIT.usage;
     }
     if (error instanceof WhtoolError) {
-      ctx.stderr.write(`error: ${error.message}\n`);
-      if (error.hint) ctx.stderr.write(`  → ${error.hint}\n`);
+      // Messages quote flags, file names and ids from captures: neutralised like any delivery string.
+      ctx.stderr.write(`error: ${printable(error.message)}\n`);
+      if (error.hint) ctx.stderr.write(`  → ${printable(error.hint)}\n`);
       return error.exitCode;
     }
     const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);

@@ -5,6 +5,7 @@ import { DEFAULT_CAPTURE_FILE } from "../adapters/capture.js";
 import { READ_CHUNK_BYTES, readCaptureStream } from "../adapters/capture-reader.js";
 import type { Context } from "../context.js";
 import type { CaptureLine, CaptureRecord } from "../core/capture-format.js";
+import { printable } from "../core/printable.js";
 import { usageError } from "../errors.js";
 
 export interface CaptureSource {
@@ -55,7 +56,7 @@ export async function captureRecords(
         if ("record" in next.value) yield next.value.record;
         else {
           skipped++;
-          ctx.stderr.write(`warning: ${next.value.warning}\n`);
+          ctx.stderr.write(`warning: ${printable(next.value.warning)}\n`);
         }
       }
     } finally {

@@ -1,5 +1,6 @@
 import { apiContext } from "../api/context.js";
 import type { Context } from "../context.js";
+import { printable } from "../core/printable.js";
 import { PROVIDER_IDS } from "../core/provider-id.js";
 import { EXIT } from "../errors.js";
 import { LiveListener } from "../listen/live.js";
@@ -88,11 +89,11 @@ function summaryTable(reports: readonly LoopReport[], c: ReturnType<typeof colou
     const first = r.received[0];
     return [
       r.provider,
-      first?.event ?? "—",
+      printable(first?.event ?? "—"),
       r.passed ? "verified" : "FAILED",
       first ? String(first.status) : "—",
       r.timings.firstDeliveryMs === null ? "—" : `${r.timings.firstDeliveryMs} ms`,
-      r.passed ? "" : (r.reason ?? ""),
+      r.passed ? "" : printable(r.reason ?? ""),
     ];
   });
   const header = ["provider", "event", "verdict", "answered", "arrived after", ""];

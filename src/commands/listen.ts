@@ -10,6 +10,7 @@ import { doctorSetups } from "../config/credential-candidates.js";
 import type { KeyFlags } from "../config/verify-options.js";
 import type { Context } from "../context.js";
 import type { DedupeIndex } from "../core/dedupe.js";
+import { printable } from "../core/printable.js";
 import type { ProviderId } from "../core/provider-id.js";
 import { parseDuration } from "../core/time.js";
 import type { Verdict } from "../core/verdict.js";
@@ -20,7 +21,7 @@ import type { ListenEvent } from "../listen/session.js";
 import { type VerifyOptionsSource, verifyOptionsCache } from "../listen/verify-cache.js";
 import { newDedupeIndex, PROVIDERS } from "../providers/index.js";
 import { deliveryLine, emit } from "../ui/json-lines.js";
-import { formatDeliveryEvent, formatForwardEvent } from "../ui/listen-text.js";
+import { formatDeliveryEvent, formatErrorEvent, formatForwardEvent } from "../ui/listen-text.js";
 import { colourFor } from "../ui/style.js";
 import { registerInput } from "./register.js";
 
@@ -281,7 +282,7 @@ function parseFlags(flags: ListenFlags) {
 async function primeDedupe(path: string, dedupe: DedupeIndex, say: (line: string) => void): Promise<void> {
   for await (const line of readCaptureFileStream(path)) {
     if (!("record" in line)) {
-      say(`warning: ${line.warning}`);
+      say(`warning: ${printable(line.warning)}`);
       continue;
     }
     const verdict = line.record.verdict as Partial<Verdict> | null;
@@ -310,5 +311,5 @@ function report(event: ListenEvent, flags: ListenFlags, ctx: Context, c: ReturnT
   }
   if (event.type === "delivery") ctx.stderr.write(formatDeliveryEvent(event, c, flags.verbose === true));
   else if (event.type === "forward") ctx.stderr.write(formatForwardEvent(event, c));
-  else ctx.stderr.write(c.red(`error${event.id ? ` (${event.id})` : ""}: ${event.message}\n`));
+  else ctx.stderr.write(formatErrorEvent(event, c));
 }

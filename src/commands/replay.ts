@@ -3,8 +3,9 @@ import type { Context } from "../context.js";
 import { type CaptureRecord, toDelivery } from "../core/capture-format.js";
 import { EXIT, networkError, usageError, WhtoolError } from "../errors.js";
 import { hopByHopStripped } from "../listen/session.js";
-import { answered2xx, answerText } from "../ui/answer-text.js";
+import { answered2xx } from "../ui/answer-text.js";
 import { emit } from "../ui/json-lines.js";
+import { formatReplayed, formatSkipped } from "../ui/replay-text.js";
 import { colourFor } from "../ui/style.js";
 import { captureRecords } from "./capture-source.js";
 
@@ -39,7 +40,7 @@ export async function replayCommand(
   for await (const record of records) {
     considered++;
     if (typeof record.oversizeBytes === "number") {
-      ctx.stderr.write(c.yellow(`skipped ${record.id}: its body was over the limit and not kept\n`));
+      ctx.stderr.write(formatSkipped(record, c));
       continue;
     }
     const delivery = toDelivery(record);
@@ -59,7 +60,7 @@ export async function replayCommand(
         error: result.error,
         durationMs: result.durationMs,
       });
-    else ctx.stderr.write(`${record.id} ${record.provider ?? "?"} → ${answerText(result, c)}\n`);
+    else ctx.stderr.write(formatReplayed(record, result, c));
   }
   if (considered === 0)
     throw new WhtoolError(

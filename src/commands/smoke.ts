@@ -12,9 +12,9 @@ import { verifyOptionsCache } from "../listen/verify-cache.js";
 import { startEmulated } from "../loop/emulated-env.js";
 import { type LoopReport, runLoop } from "../loop/run-loop.js";
 import { newDedupeIndex, PROVIDERS } from "../providers/index.js";
-import { formatDiagnosis } from "../ui/diagnosis-text.js";
 import { emit } from "../ui/json-lines.js";
 import { progress } from "../ui/progress.js";
+import { formatReceived, formatSmokeOutcome } from "../ui/smoke-text.js";
 import { colourFor } from "../ui/style.js";
 
 export interface SmokeFlags {
@@ -111,21 +111,8 @@ export async function smokeCommand(flags: SmokeFlags, ctx: Context): Promise<num
     await writePrivateFileAtomic(resolve(ctx.cwd, flags.report), `${JSON.stringify(full, null, 2)}\n`);
   if (flags.json) emit(ctx, full);
   else {
-    for (const r of report.received)
-      ctx.stderr.write(
-        `  ${r.verified ? c.green("✓") : c.red("✗")} ${r.event ?? "(no event)"} ${c.dim(r.id)} → ${r.status}${r.reason ? ` ${c.red(r.reason)}` : ""}\n${formatDiagnosis(
-          r.diagnosis,
-          c,
-          "      ",
-        )
-          .map((l) => `${l}\n`)
-          .join("")}`,
-      );
-    ctx.stderr.write(
-      report.passed
-        ? `${c.green.bold("smoke passed")}: ${report.verified} verified ${flags.provider} ${report.verified === 1 ? "delivery" : "deliveries"} in ${report.timings.totalMs} ms\n`
-        : `${c.red.bold("smoke failed")}: ${report.reason}\n`,
-    );
+    for (const r of report.received) ctx.stderr.write(formatReceived(r, c));
+    ctx.stderr.write(formatSmokeOutcome(report, flags.provider, c));
     if (flags.report !== undefined) ctx.stderr.write(c.dim(`report written to ${flags.report}\n`));
   }
   if (report.passed) return EXIT.ok;

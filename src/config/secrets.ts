@@ -1,5 +1,7 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import type { ProviderId } from "../core/provider-id.js";
-import { configError } from "../errors.js";
+import { usageError } from "../errors.js";
 import { PROVIDERS } from "../providers/index.js";
 
 /** The env var holding an HMAC provider's secret (its credentials descriptor); undefined for JWT providers. */
@@ -9,10 +11,51 @@ export function secretEnvOf(provider: ProviderId): string | undefined {
 }
 
 export interface SecretFlags {
-  /** `--secret VALUE`, repeatable: newest first, older ones still accepted (rotation). */
+  /**
+   * `--secret VALUE` and the contents of `--secret-file PATH`, repeatable, in command-line order:
+   * newest first, older ones still accepted (rotation).
+   */
   readonly secret?: readonly string[];
   /** `--secret-env NAME`: read the secret from that variable. */
   readonly secretEnv?: string;
+}
+
+/** `--secret ''` is what an unset `"$VAR"` gives: refused, never an HMAC keyed with nothing. */
+export function nonEmptySecret(value: string): string {
+  if (value === "")
+    throw usageError(
+      "--secret '': the secret is empty (an unset shell variable?)",
+      "give the secret, or --secret-file PATH / --secret-env NAME to keep it out of ps",
+    );
+  return value;
+}
+
+/** The value of `--secret-env NAME`; an unset or empty variable is a usage error naming it. */
+export function secretFromEnv(name: string, env: Readonly<Record<string, string | undefined>>): string {
+  const value = env[name];
+  if (!value)
+    throw usageError(
+      `--secret-env ${name}: the variable ${name} is not set or empty`,
+      `export ${name}=… (or put it in .env), or pass --secret-file PATH`,
+    );
+  return value;
+}
+
+/**
+ * The secret in `--secret-file PATH`: the file's content with ONE trailing newline (\n or \r\n)
+ * stripped, as `echo "$S" > f` leaves it; any other whitespace is part of the secret. An empty
+ * file is refused like `--secret ''`. The content is never echoed, only the path.
+ */
+export function readSecretFile(path: string, cwd: string): string {
+  let text: string;
+  try {
+    text = readFileSync(resolve(cwd, path), "utf8");
+  } catch (error) {
+    throw usageError(`--secret-file ${path}: ${(error as NodeJS.ErrnoException).code ?? "unreadable"}`);
+  }
+  const secret = text.replace(/\r?\n$/, "");
+  if (secret === "") throw usageError(`--secret-file ${path}: the file is empty`);
+  return secret;
 }
 
 /**
@@ -25,12 +68,8 @@ export function resolveSecrets(
   env: Readonly<Record<string, string | undefined>>,
   saved: readonly string[] = [],
 ): string[] {
-  if (flags.secret && flags.secret.length > 0) return [...flags.secret];
-  if (flags.secretEnv !== undefined) {
-    const value = env[flags.secretEnv];
-    if (!value) throw configError(`--secret-env ${flags.secretEnv}: that variable is not set or empty`);
-    return [value];
-  }
+  if (flags.secret && flags.secret.length > 0) return flags.secret.map(nonEmptySecret);
+  if (flags.secretEnv !== undefined) return [secretFromEnv(flags.secretEnv, env)];
   const name = secretEnvOf(provider);
   const value = name === undefined ? undefined : env[name];
   return [...new Set([...(value ? [value] : []), ...saved])];

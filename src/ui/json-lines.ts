@@ -1,4 +1,5 @@
 import type { Context } from "../context.js";
+import { jsonPrintable } from "../core/printable.js";
 import type { Verdict } from "../core/verdict.js";
 
 /** The SPEC's `"type":"delivery"` line: the verdict plus the delivery's id and dedupe status. */
@@ -24,7 +25,10 @@ export function deliveryLine(
   };
 }
 
-/** One NDJSON line on stdout. */
+/**
+ * One NDJSON line on stdout. JSON.stringify escapes C0 controls; jsonPrintable also escapes the
+ * bidi, C1 and line-separator characters it leaves raw, so `cat` of the output cannot be spoofed.
+ */
 export function emit(ctx: Pick<Context, "stdout">, line: Record<string, unknown>): void {
-  ctx.stdout.write(`${JSON.stringify(line)}\n`);
+  ctx.stdout.write(`${jsonPrintable(JSON.stringify(line))}\n`);
 }

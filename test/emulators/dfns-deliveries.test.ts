@@ -198,7 +198,9 @@ describe("dfns emulator: retries", { concurrency: true }, () => {
   });
 
   it("keeps retrying when the webhook is disabled and re-enabled before the retry is due", async () => {
-    await withEmulator({ timeScale: 0.01 }, [500, 200], async (emu, receiver) => {
+    // The two signed updates must land before the first retry (1 min × scale): 3 s leaves room on a
+    // loaded machine, where 0.6 s did not.
+    await withEmulator({ timeScale: 0.05 }, [500, 200], async (emu, receiver) => {
       const hook = await createWebhook(emu, receiver.url, ["*"]);
       await call(emu, "POST", "/_emulator/events", { body: { kind: "key.created" } });
       await emu.engine.waitFor(1);

@@ -12,11 +12,18 @@ export interface CliResult {
   readonly lines: Record<string, unknown>[];
 }
 
+/** The NDJSON lines of stdout; human output that merely starts with "{" (a pretty body) is not one. */
 function parseLines(stdout: string): Record<string, unknown>[] {
-  return stdout
-    .split("\n")
-    .filter((line) => line.trim().startsWith("{"))
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  const lines: Record<string, unknown>[] = [];
+  for (const line of stdout.split("\n")) {
+    if (!line.trim().startsWith("{")) continue;
+    try {
+      lines.push(JSON.parse(line) as Record<string, unknown>);
+    } catch {
+      // not a JSON line
+    }
+  }
+  return lines;
 }
 
 /** Runs whtool in-process through run(argv, ctx) with captured output and a given env/cwd. */

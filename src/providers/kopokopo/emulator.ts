@@ -5,6 +5,11 @@
  *   POST /oauth/token                         client_id, client_secret, grant_type=client_credentials
  *        (form, JSON or HTTP Basic) → 200 {"token_type":"Bearer","expires_in":3600,"access_token","created_at"};
  *        401 invalid_client / 400 invalid_request, unsupported_grant_type (Doorkeeper bodies)
+ *   POST /oauth/revoke, /oauth/introspect     client_id, client_secret, token (form or JSON; emulator/oauth.ts)
+ *        → 200 {} (RFC 7009; the token then gets 401 everywhere) / 200 {"active",scope,client_id,token_type,exp,iat}
+ *        or {"active":false} (RFC 7662); 401 invalid_client
+ *   GET  /oauth/token/info                    Bearer → {"resource_owner_id","scope","expires_in","application":{"uid"},
+ *        "created_at"}; 401 invalid_token (Doorkeeper)
  *   POST /api/v2/webhook_subscriptions and /api/v1/webhook_subscriptions
  *        {event_type, url, scope:"till"|"company", scope_reference, enable_daraja_payload?}
  *        → 201, empty body, Location: <base>/api/vN/webhook_subscriptions/<uuid>;
@@ -15,7 +20,18 @@
  *   POST /api/v1/incoming_payments            STK push → 201 + Location; the customer "approves" at
  *        once: a buy-goods transaction on that till goes out as `buygoods_transaction_received`, and
  *        the incoming-payment result is posted to `_links.callback_url`
- *   GET  /api/v1/incoming_payments/{id}       the result (status "Success"); 404
+ *   GET  /api/v1/incoming_payments/{id}       the result (status "Success"); 404 (emulator/incoming-payment.ts)
+ *   Asynchronous requests (emulator/async-requests.ts): POST → 201, empty body, Location
+ *        <base>/api/v1/<collection>/<uuid>; GET <Location> (or /<collection>/{id}) → {"data":{"id","type",
+ *        "attributes"}}, already final; when the request has `_links.callback_url`, that body is posted there,
+ *        signed and retried like a webhook. 400 {"error_code","error_message"} on invalid fields.
+ *   POST /api/v1/pay_recipients               mobile_wallet | till | paybill | bank_account (emulator/pay.ts); no callback
+ *   POST /api/v1/payments                     to a pay recipient of the destination_type → "payment" result
+ *   POST /api/v1/merchant_wallets, /api/v1/merchant_bank_accounts   settlement accounts (emulator/transfer.ts); no callback
+ *   POST /api/v1/settlement_transfers         to one of those accounts, or blind → "settlement_transfer" result
+ *   POST /api/v1/polling                      company or till scope, from_time..to_time → the till transactions
+ *        received in the window (emulator/polling.ts)
+ *   POST /api/v1/transaction_sms_notifications  for a buygoods_transaction_received event id (emulator/sms-notification.ts)
  *   GET  /webhook_events/{id}                 an emitted event (`_links.self`; seed 001: fetched with a
  *        client-credentials token). INFERRED shape: the delivered body.
  *   GET  /financial_transaction|transfer_batch|mobile_money_user/{id}   `_links.resource`.
@@ -33,27 +49,33 @@
  *   GET  /_emulator/subscriptions       the subscriptions
  *   GET  /_emulator/deliveries          every delivery attempt (status, outcome, headers, body)
  *
- * Deliveries: compact JSON, `X-KopoKopo-Signature` = hex HMAC-SHA256 of the body keyed with the API
- * key (signKopoKopo). Retry policy: UNKNOWN — `retryOffsetsMs` (default
+ * Deliveries (webhooks and the asynchronous requests' results alike): compact JSON,
+ * `X-KopoKopo-Signature` = hex HMAC-SHA256 of the body keyed with the API key (signKopoKopo). Retry policy: UNKNOWN — `retryOffsetsMs` (default
  * KOPOKOPO_DEFAULT_RETRY_OFFSETS_MS); any 2xx ends the job; retries resend the same bytes.
  */
 
-import { randomBytes, randomInt, randomUUID } from "node:crypto";
+import { randomBytes, randomInt } from "node:crypto";
 import { DeliveryEngine, is2xx, type RetryPolicy, SCHEDULES } from "../../emulators/delivery-engine.js";
-import { generateClientCredentials, judgeTokenRequest } from "../../emulators/oauth-client-credentials.js";
+import { generateClientCredentials } from "../../emulators/oauth-client-credentials.js";
 import { Router, serveRouter } from "../../emulators/router.js";
-import { TokenStore } from "../../emulators/tokens.js";
 import {
   type EmulatorOptions,
   type RunningEmulator,
   runningEmulator,
   type StartEmulator,
 } from "../../emulators/types.js";
+import { addAsyncRequest } from "./emulator/async-requests.js";
 import { KopoKopoCompany, subscriptionBody } from "./emulator/company.js";
 import { addControlRoutes } from "./emulator/control.js";
-import { apiError, requireToken, tokenError } from "./emulator/errors.js";
-import { type IncomingPayment, incomingPaymentBody } from "./emulator/incoming-payment.js";
-import { parseIncomingPayment, parseSubscription, readJson } from "./emulator/requests.js";
+import { apiError, requireToken } from "./emulator/errors.js";
+import { incomingPaymentKind } from "./emulator/incoming-payment.js";
+import { addOAuthRoutes } from "./emulator/oauth.js";
+import { payKinds } from "./emulator/pay.js";
+import { pollingKind } from "./emulator/polling.js";
+import { parseSubscription, readJson } from "./emulator/requests.js";
+import { smsNotificationKind } from "./emulator/sms-notification.js";
+import { KopoKopoTokens } from "./emulator/tokens.js";
+import { transferKinds } from "./emulator/transfer.js";
 
 /** GUESS (retry policy unknown): 1 min, 5 min, 15 min and 1 h after the first attempt. */
 export const KOPOKOPO_DEFAULT_RETRY_OFFSETS_MS: readonly number[] = [
@@ -78,7 +100,7 @@ export const startKopoKopoEmulator = (async (
 ): Promise<RunningEmulator> => {
   const now = options.now ?? (() => new Date());
   const engine = new DeliveryEngine({ timeScale: options.timeScale ?? 1, now });
-  const tokens = new TokenStore(now, options.tokenTtlS ?? 3600);
+  const tokens = new KopoKopoTokens(now, options.tokenTtlS ?? 3600);
   const client = generateClientCredentials();
   const apiKey = randomBytes(20).toString("hex");
   const tills = options.tillNumbers?.length ? options.tillNumbers : [String(randomInt(100_000, 999_999))];
@@ -86,7 +108,6 @@ export const startKopoKopoEmulator = (async (
     offsetsMs: options.retryOffsetsMs ?? KOPOKOPO_DEFAULT_RETRY_OFFSETS_MS,
     isSuccess: is2xx,
   };
-  const payments = new Map<string, IncomingPayment>();
 
   const router = new Router((status, message) => ({ error_code: status, error_message: message }));
   // The server must listen before the company knows the base URL its `_links` point at.
@@ -94,21 +115,7 @@ export const startKopoKopoEmulator = (async (
   const base = server.url;
   const company = new KopoKopoCompany(tills, base, apiKey, engine, policy, now);
 
-  router.on("POST", "/oauth/token", (req) => {
-    const outcome = judgeTokenRequest(req, client, { acceptJson: true });
-    if (!outcome.ok) throw tokenError(outcome.error);
-    const { token, expiresIn } = tokens.issue(outcome.clientId, "");
-    return {
-      status: 200,
-      headers: { "cache-control": "no-store" },
-      body: {
-        token_type: "Bearer",
-        expires_in: expiresIn,
-        access_token: token,
-        created_at: Math.floor(now().getTime() / 1000),
-      },
-    };
-  });
+  addOAuthRoutes(router, tokens, client, now);
 
   for (const version of ["v1", "v2"]) {
     router.on("POST", `/api/${version}/webhook_subscriptions`, (req) => {
@@ -130,33 +137,6 @@ export const startKopoKopoEmulator = (async (
     });
   }
 
-  router.on("POST", "/api/v1/incoming_payments", (req) => {
-    requireToken(req, tokens);
-    const request = parseIncomingPayment(readJson(req), company);
-    const id = randomUUID();
-    const self = `${base}/api/v1/incoming_payments/${id}`;
-    // The customer approves the STK prompt straight away: a buy-goods payment lands on the till.
-    const { body } = company.emit("buygoods_transaction_received", {
-      tillNumber: request.tillNumber,
-      amount: request.amount,
-      currency: request.currency,
-      payer: request.payer,
-    });
-    const payment: IncomingPayment = { id, request, initiatedAt: now(), resource: body.event.resource };
-    payments.set(id, payment);
-    company.send(request.callbackUrl, "incoming_payment", incomingPaymentBody(payment, self), id);
-    return { status: 201, headers: { location: self } };
-  });
-  router.on("GET", "/api/v1/incoming_payments/:id", (req) => {
-    requireToken(req, tokens);
-    const payment = payments.get(req.params.id ?? "");
-    if (!payment) throw apiError(404, "Incoming payment not found");
-    return {
-      status: 200,
-      body: incomingPaymentBody(payment, `${base}/api/v1/incoming_payments/${payment.id}`),
-    };
-  });
-
   router.on("GET", "/webhook_events/:id", (req) => {
     requireToken(req, tokens);
     const event = company.events.get(req.params.id ?? "");
@@ -174,6 +154,18 @@ export const startKopoKopoEmulator = (async (
       };
     });
   }
+
+  const asyncCtx = { router, tokens, company, baseUrl: base };
+  addAsyncRequest(asyncCtx, incomingPaymentKind(company, now));
+  const [payRecipients, outgoingPayments] = payKinds(now);
+  const [merchantWallets, merchantBankAccounts, settlements] = transferKinds(company, now);
+  addAsyncRequest(asyncCtx, payRecipients);
+  addAsyncRequest(asyncCtx, outgoingPayments);
+  addAsyncRequest(asyncCtx, merchantWallets);
+  addAsyncRequest(asyncCtx, merchantBankAccounts);
+  addAsyncRequest(asyncCtx, settlements);
+  addAsyncRequest(asyncCtx, pollingKind(company));
+  addAsyncRequest(asyncCtx, smsNotificationKind(company));
 
   addControlRoutes(router, company, tokens, engine);
 

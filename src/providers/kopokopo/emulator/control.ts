@@ -10,7 +10,8 @@ import {
 } from "../samples.js";
 import { type KopoKopoCompany, subscriptionBody } from "./company.js";
 import { apiError } from "./errors.js";
-import { kopokopoAmount, readJson } from "./requests.js";
+import { kopokopoAmount } from "./fields.js";
+import { readJson } from "./requests.js";
 
 /**
  * The emulator-only endpoints under `/_emulator/` (documented at the top of ../emulator.ts). Kopo

@@ -1,5 +1,7 @@
-import { nairobiTime } from "../samples.js";
-import type { IncomingPaymentRequest } from "./requests.js";
+import type { AsyncRequestKind } from "./async-requests.js";
+import type { KopoKopoCompany } from "./company.js";
+import { type IncomingPaymentRequest, parseIncomingPayment } from "./requests.js";
+import { nairobiTimeMs } from "./time.js";
 
 /** An STK push the emulator accepted, and what the customer's approval produced. */
 export interface IncomingPayment {
@@ -15,7 +17,10 @@ export interface IncomingPayment {
  * `_links.callback_url`, in the shape of k2-connect-flutter test/services/stk/request_status_success.json
  * (also what k2-connect-python's payload_decomposer reads for `incoming_payment`).
  */
-export function incomingPaymentBody(payment: IncomingPayment, selfUrl: string): Record<string, unknown> {
+export function incomingPaymentBody(
+  payment: IncomingPayment,
+  selfUrl: string,
+): { data: Record<string, unknown> } {
   const r = payment.resource;
   return {
     data: {
@@ -49,8 +54,32 @@ export function incomingPaymentBody(payment: IncomingPayment, selfUrl: string): 
   };
 }
 
-/** `2020-10-19T09:24:48.622+03:00`: the fixture's initiation_time keeps milliseconds. */
-function nairobiTimeMs(at: Date): string {
-  const ms = String(at.getUTCMilliseconds()).padStart(3, "0");
-  return nairobiTime(at).replace("+03:00", `.${ms}+03:00`);
+/**
+ * `POST /api/v1/incoming_payments` (STK push). The customer approves the prompt straight away: a
+ * buy-goods payment lands on the till (`buygoods_transaction_received` goes out to its subscribers),
+ * then the incoming-payment result is posted to the callback.
+ */
+export function incomingPaymentKind(
+  company: KopoKopoCompany,
+  now: () => Date,
+): AsyncRequestKind<IncomingPaymentRequest> {
+  return {
+    collection: "incoming_payments",
+    notFound: "Incoming payment not found",
+    parse: (body) => parseIncomingPayment(body, company),
+    resource(request, id, self) {
+      const { body } = company.emit("buygoods_transaction_received", {
+        tillNumber: request.tillNumber,
+        amount: request.amount,
+        currency: request.currency,
+        payer: request.payer,
+      });
+      const payment: IncomingPayment = { id, request, initiatedAt: now(), resource: body.event.resource };
+      return {
+        type: "incoming_payment",
+        body: incomingPaymentBody(payment, self),
+        callbackUrl: request.callbackUrl,
+      };
+    },
+  };
 }

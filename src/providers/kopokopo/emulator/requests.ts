@@ -10,6 +10,7 @@ import {
 } from "../samples.js";
 import type { KopoKopoCompany, SubscriptionScope } from "./company.js";
 import { apiError } from "./errors.js";
+import { callbackUrl, kesAmount, phoneNumber } from "./fields.js";
 
 /**
  * Request validation for the Kopo Kopo emulator. The rules are the official SDKs' own checks
@@ -98,20 +99,8 @@ export function parseIncomingPayment(
   if (!company.ownsTill(till)) throw apiError(400, `Till number ${till} does not belong to this company`);
   const subscriber = isRecord(body.subscriber) ? body.subscriber : undefined;
   if (!subscriber) throw apiError(400, "Subscriber can't be blank");
-  const phone = subscriber.phone_number;
-  // The Flutter SDK fixture's message for a bad number.
-  if (typeof phone !== "string" || !/^\+254\d{9}$/.test(phone))
-    throw apiError(400, "Subscriber phone number is an invalid number");
-  const amount = isRecord(body.amount) ? body.amount : undefined;
-  const value = Number(amount?.value);
-  if (!amount || !Number.isFinite(value) || value <= 0)
-    throw apiError(400, "Amount value must be greater than 0");
-  const currency = amount.currency ?? "KES";
-  if (currency !== "KES") throw apiError(400, "Currency must be KES");
-  const links = isRecord(body._links) ? body._links : undefined;
-  const callbackUrl = links?.callback_url;
-  if (typeof callbackUrl !== "string" || !isHttpUrl(callbackUrl))
-    throw apiError(400, "Callback url is not a valid url");
+  const phone = phoneNumber(subscriber, "phone_number", "Subscriber phone number");
+  const amount = kesAmount(body.amount);
   const name = (field: unknown) => (typeof field === "string" && field !== "" ? field : null);
   return {
     paymentChannel: channel,
@@ -123,14 +112,9 @@ export function parseIncomingPayment(
       phone,
     },
     email: name(subscriber.email),
-    amount: kopokopoAmount(value),
-    currency,
+    amount: amount.text,
+    currency: amount.currency,
     metadata: isRecord(body.metadata) ? body.metadata : null,
-    callbackUrl,
+    callbackUrl: callbackUrl(body),
   };
-}
-
-/** "100.0", "20000.0", "99.5": how Kopo Kopo renders amounts (seed 001). */
-export function kopokopoAmount(value: number): string {
-  return Number.isInteger(value) ? value.toFixed(1) : String(value);
 }
