@@ -1,22 +1,26 @@
-import { Router, type ServerHandle, serveRouter } from "../emulators/router.js";
-import { jwksOf, type SigningKey } from "../providers/signing-key.js";
+import type { JWK } from "jose";
+import { Router, type ServerHandle, serveRouter } from "./http-router.js";
 
 export interface KeyServer extends ServerHandle {
-  /** `{url}/.well-known/jwks.json`: what MONEYKIT_API_URL={url} makes whtool fetch. */
+  /** `{url}{jwksPath}`: what pointing a provider's API URL at {url} makes whtool fetch. */
   readonly jwksUrl: string;
-  /** An OIDC issuer (`{url}/issuer`) with discovery and the same JWKS, for PointServices tokens. */
+  /** An OIDC issuer (`{url}/issuer`) with discovery and the same JWKS, for OIDC-signed tokens. */
   readonly issuer: string;
 }
 
 /**
- * Serves the public half of ephemeral signing keys on loopback while `whtool send` runs, so a
- * receiver can fetch them exactly as it would from the provider.
+ * Serves the public half of ephemeral signing keys on loopback while `whtool send` or `check`
+ * runs, so a receiver can fetch them exactly as it would from the provider.
  */
-export async function serveKeys(keys: readonly SigningKey[], port = 0): Promise<KeyServer> {
-  const jwks = jwksOf(keys);
+export async function serveKeys(
+  publicJwks: readonly JWK[],
+  port = 0,
+  jwksPath = "/.well-known/jwks.json",
+): Promise<KeyServer> {
+  const jwks = { keys: [...publicJwks] };
   let base = "";
   const router = new Router(() => ({ error: "not_found" }))
-    .on("GET", "/.well-known/jwks.json", () => ({ status: 200, body: jwks }))
+    .on("GET", jwksPath, () => ({ status: 200, body: jwks }))
     .on("GET", "/issuer/jwks", () => ({ status: 200, body: jwks }))
     .on("GET", "/issuer/.well-known/openid-configuration", () => ({
       status: 200,
@@ -30,5 +34,5 @@ export async function serveKeys(keys: readonly SigningKey[], port = 0): Promise<
     }));
   const handle = await serveRouter(router, port);
   base = handle.url;
-  return { ...handle, jwksUrl: `${base}/.well-known/jwks.json`, issuer: `${base}/issuer` };
+  return { ...handle, jwksUrl: `${base}${jwksPath}`, issuer: `${base}/issuer` };
 }

@@ -97,4 +97,11 @@ export interface ProviderApi {
   unregister?(outcome: RegisterOutcome, ctx: ApiContext): Promise<void>;
   /** `whtool unregister`: removes what a URL or id names (each provider says what it cannot do). */
   remove(target: RemoveTarget, ctx: ApiContext): Promise<RemoveOutcome>;
+  /** Whether `remove` can find its target with neither --url nor --webhook-id (from the environment). */
+  readonly removeTargetOptional: boolean;
+  /**
+   * What `smoke`, `demo` and `listen --register` trigger after `register`: exactly what was
+   * registered (a link, a webhook), or the listener's own URL where the provider posts to one.
+   */
+  loopTrigger(name: string, registered: RegisterOutcome, webhookUrl: string): TriggerInput;
 }

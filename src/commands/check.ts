@@ -1,16 +1,16 @@
 import { resolve } from "node:path";
 import { writePrivateFileAtomic } from "../adapters/files.js";
-import { type KeyServer, serveKeys } from "../adapters/key-server.js";
+import type { KeyServer } from "../adapters/key-server.js";
 import { buildCases } from "../check/cases.js";
 import { junitXml } from "../check/junit.js";
 import { checkKey } from "../check/keys.js";
 import { runCases } from "../check/run-cases.js";
-import { resolveSecrets, SECRET_ENV, type SecretFlags } from "../config/secrets.js";
+import type { SecretFlags } from "../config/secrets.js";
+import { signingSetup, trustEnvText } from "../config/signing-credentials.js";
 import type { Context } from "../context.js";
 import type { ProviderId } from "../core/provider-id.js";
-import { configError, EXIT, networkError, usageError } from "../errors.js";
-import { OUTBOUND } from "../providers/outbound.js";
-import type { OutboundCredentials } from "../providers/types.js";
+import { EXIT, networkError, usageError } from "../errors.js";
+import { PROVIDERS } from "../providers/index.js";
 import { emit } from "../ui/json-lines.js";
 import { colourFor } from "../ui/style.js";
 
@@ -22,21 +22,12 @@ export interface CheckFlags extends SecretFlags {
   readonly json?: boolean;
 }
 
-/** Dfns asks for a quick 200 ("respond quickly… within a few seconds"); others get the usual 10 s. */
-const BUDGET_MS: Record<ProviderId, number> = {
-  dfns: 3000,
-  moneykit: 10_000,
-  bracken: 10_000,
-  kopokopo: 10_000,
-  pps: 10_000,
-};
-
-/** `budgetMs` is the provider's answer budget; tests shorten it. */
+/** `budgetMs` is the provider's answer budget (its descriptor's); tests shorten it. */
 export async function checkCommand(
   url: string,
   flags: CheckFlags,
   ctx: Context,
-  budgetMs: number = BUDGET_MS[flags.provider],
+  budgetMs: number = PROVIDERS[flags.provider].answerBudgetMs,
 ): Promise<number> {
   if (!/^https?:\/\/[^/]/.test(url)) throw usageError(`${url}: give the http(s) URL of your webhook handler`);
   const keyPort = Number(flags.keyPort);
@@ -46,39 +37,31 @@ export async function checkCommand(
   const say = (line: string) => {
     if (!flags.json) ctx.stderr.write(`${line}\n`);
   };
-  const outbound = await OUTBOUND[flags.provider]();
+  const provider = PROVIDERS[flags.provider];
+  const outbound = await provider.outbound();
   let keyServer: KeyServer | undefined;
   try {
-    let credentials: OutboundCredentials;
-    if (flags.provider === "moneykit" || flags.provider === "pps") {
-      const key = await checkKey(ctx.cwd, flags.provider === "moneykit" ? "ES256" : "RS256");
-      keyServer = await serveKeys([key], keyPort).catch((error: NodeJS.ErrnoException) => {
-        throw error.code === "EADDRINUSE"
-          ? usageError(`--key-port ${keyPort} is in use`, "free it or pick another")
-          : error;
-      });
-      credentials =
-        flags.provider === "moneykit" ? { key } : { key, issuer: keyServer.issuer, audience: flags.audience };
-      const env =
-        flags.provider === "moneykit"
-          ? `MONEYKIT_API_URL=${keyServer.url}`
-          : `PPS_TRUSTED_ISSUERS=${keyServer.issuer}=${flags.audience}`;
+    // JWT providers sign with whtool's check key, kept across runs so the handler may cache the JWKS.
+    const setup = await signingSetup(
+      {
+        ...flags,
+        key: (alg) => checkKey(ctx.cwd, alg),
+        keyPort,
+        noSecretHint: (secretEnv) =>
+          `pass --secret with the value your handler verifies with, or set ${secretEnv}`,
+      },
+      ctx.env,
+    );
+    keyServer = setup.keyServer;
+    const { credentials } = setup;
+    if (keyServer)
       say(
         c.dim(
-          `signing with whtool's check key, served while this runs; your handler should trust it: ${env}`,
+          `signing with whtool's check key, served while this runs; your handler should trust it: ${trustEnvText(setup.trustEnv)}`,
         ),
       );
-    } else {
-      const [secret] = resolveSecrets(flags.provider, flags, ctx.env);
-      if (secret === undefined)
-        throw configError(
-          `no secret to sign ${flags.provider} deliveries with`,
-          `pass --secret with the value your handler verifies with, or set ${SECRET_ENV[flags.provider]}`,
-        );
-      credentials = { secret };
-    }
 
-    const cases = await buildCases(flags.provider, outbound, credentials, ctx.now());
+    const cases = await buildCases(provider, outbound, credentials, ctx.now());
     const { results, unreachable } = await runCases(url, cases, budgetMs, flags.provider, (result) => {
       if (flags.json) emit(ctx, { type: "case", provider: flags.provider, ...result });
       else

@@ -1,7 +1,5 @@
 import { apiContext } from "../api/context.js";
-import { APIS } from "../api/index.js";
 import type { Context } from "../context.js";
-import { DedupeIndex } from "../core/dedupe.js";
 import { printable } from "../core/printable.js";
 import { PROVIDER_IDS } from "../core/provider-id.js";
 import { EXIT } from "../errors.js";
@@ -9,7 +7,7 @@ import { LiveListener } from "../listen/live.js";
 import { verifyOptionsCache } from "../listen/verify-cache.js";
 import { startEmulated } from "../loop/emulated-env.js";
 import { type LoopReport, runLoop } from "../loop/run-loop.js";
-import { PROVIDERS } from "../providers/index.js";
+import { newDedupeIndex, PROVIDERS } from "../providers/index.js";
 import { emit } from "../ui/json-lines.js";
 import { formatDeliveryEvent } from "../ui/listen-text.js";
 import { colourFor } from "../ui/style.js";
@@ -38,7 +36,7 @@ export async function demoCommand(
       port: 0,
       path: "/webhooks",
       maxBody: 1 << 20,
-      dedupe: new DedupeIndex(),
+      dedupe: newDedupeIndex(),
       retain: true,
       verifyOptions,
       tunnel: { mode: "none" },
@@ -57,7 +55,7 @@ export async function demoCommand(
       const report = await runLoop({
         provider,
         live,
-        api: await APIS[provider](),
+        api: await PROVIDERS[provider].api(),
         apiCtx: apiContext(run, true),
         expect: 1,
         timeoutMs: 15_000,

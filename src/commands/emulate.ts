@@ -3,9 +3,9 @@ import { writePrivateFileAtomic } from "../adapters/files.js";
 import type { Context } from "../context.js";
 import { PROVIDER_IDS, type ProviderId, toProviderId, unknownProviderHint } from "../core/provider-id.js";
 import type { AttemptRecord } from "../emulators/delivery-engine.js";
-import { EMULATORS } from "../emulators/index.js";
 import type { RunningEmulator } from "../emulators/types.js";
 import { EXIT, usageError } from "../errors.js";
+import { PROVIDERS } from "../providers/index.js";
 import { emit } from "../ui/json-lines.js";
 import { colourFor } from "../ui/style.js";
 
@@ -147,7 +147,7 @@ async function startAll(
   const running: RunningEmulator[] = [];
   try {
     for (const [i, id] of ids.entries()) {
-      const start = await EMULATORS[id]();
+      const start = await PROVIDERS[id].emulator();
       running.push(await start({ port: port === 0 ? 0 : port + i, timeScale }));
     }
     return running;

@@ -5,12 +5,11 @@ import { readCaptureFileStream } from "../adapters/capture-reader.js";
 import { isFolderSync } from "../adapters/files.js";
 import { apiContext } from "../api/context.js";
 import { apiFailure } from "../api/errors.js";
-import { APIS } from "../api/index.js";
 import type { ProviderApi, RegisterOutcome } from "../api/types.js";
 import { doctorSetups } from "../config/credential-candidates.js";
 import type { KeyFlags } from "../config/verify-options.js";
 import type { Context } from "../context.js";
-import { DedupeIndex } from "../core/dedupe.js";
+import type { DedupeIndex } from "../core/dedupe.js";
 import { printable } from "../core/printable.js";
 import type { ProviderId } from "../core/provider-id.js";
 import { parseDuration } from "../core/time.js";
@@ -20,7 +19,7 @@ import { LiveListener } from "../listen/live.js";
 import { parseRespondCodes, ResponseScript } from "../listen/respond.js";
 import type { ListenEvent } from "../listen/session.js";
 import { type VerifyOptionsSource, verifyOptionsCache } from "../listen/verify-cache.js";
-import { PROVIDERS } from "../providers/index.js";
+import { newDedupeIndex, PROVIDERS } from "../providers/index.js";
 import { deliveryLine, emit } from "../ui/json-lines.js";
 import { formatDeliveryEvent, formatErrorEvent, formatForwardEvent } from "../ui/listen-text.js";
 import { colourFor } from "../ui/style.js";
@@ -63,7 +62,7 @@ export async function listenCommand(flags: ListenFlags, ctx: Context): Promise<n
       ),
     );
 
-  const dedupe = new DedupeIndex();
+  const dedupe = newDedupeIndex();
   let capture: CaptureWriter | undefined;
   if (flags.capture !== false) {
     const path = resolve(ctx.cwd, flags.capture);
@@ -221,7 +220,7 @@ async function registerHere(
     ctx.stderr.write(
       "registering the local URL: only reachable from this machine (e.g. the built-in emulator)\n",
     );
-  const api = await APIS[flags.provider]();
+  const api = await PROVIDERS[flags.provider].api();
   try {
     const outcome = await api.register(
       registerInput({

@@ -1,6 +1,5 @@
 import { apiContext } from "../api/context.js";
 import { apiFailure } from "../api/errors.js";
-import { APIS } from "../api/index.js";
 import type { RegisterInput } from "../api/types.js";
 import type { Context } from "../context.js";
 import type { ProviderId } from "../core/provider-id.js";
@@ -39,7 +38,7 @@ export function registerInput(flags: Omit<RegisterFlags, "provider" | "json">): 
 }
 
 export async function registerCommand(flags: RegisterFlags, ctx: Context): Promise<number> {
-  const api = await APIS[flags.provider]();
+  const api = await PROVIDERS[flags.provider].api();
   let outcome: Awaited<ReturnType<typeof api.register>>;
   try {
     outcome = await api.register(registerInput(flags), apiContext(ctx, flags.json === true));

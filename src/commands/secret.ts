@@ -1,5 +1,5 @@
 import { doctorSetupFor } from "../config/credential-candidates.js";
-import { SECRET_ENV, type SecretFlags } from "../config/secrets.js";
+import { type SecretFlags, secretEnvOf } from "../config/secrets.js";
 import type { Context } from "../context.js";
 import type { ProviderId } from "../core/provider-id.js";
 import { configError, EXIT, usageError } from "../errors.js";
@@ -19,7 +19,7 @@ export interface SecretFlagsOfCommand extends SecretFlags {
  */
 export async function secretCommand(flags: SecretFlagsOfCommand, ctx: Context): Promise<number> {
   const info = PROVIDERS[flags.provider].info;
-  if (SECRET_ENV[flags.provider] === undefined)
+  if (secretEnvOf(flags.provider) === undefined)
     throw usageError(
       `${info.name} deliveries carry no shared secret: they are signed with keys (${info.scheme})`,
       `your handler verifies them with the provider's public keys; whtool providers ${flags.provider} shows where they come from`,

@@ -1,14 +1,14 @@
 import { resolve } from "node:path";
 import { writePrivateFileAtomic } from "../adapters/files.js";
 import { postRaw } from "../adapters/http-post.js";
-import { type KeyServer, serveKeys } from "../adapters/key-server.js";
-import { resolveSecrets, SECRET_ENV, type SecretFlags } from "../config/secrets.js";
+import type { KeyServer } from "../adapters/key-server.js";
+import type { SecretFlags } from "../config/secrets.js";
+import { type SigningSetup, signingSetup, trustEnvText } from "../config/signing-credentials.js";
 import type { Context } from "../context.js";
 import type { ProviderId } from "../core/provider-id.js";
-import { configError, EXIT, networkError, usageError } from "../errors.js";
-import { OUTBOUND } from "../providers/outbound.js";
+import { EXIT, networkError, usageError } from "../errors.js";
+import { PROVIDERS } from "../providers/index.js";
 import { generateSigningKey, jwksOf } from "../providers/signing-key.js";
-import type { OutboundCredentials } from "../providers/types.js";
 import { answered2xx, answerText } from "../ui/answer-text.js";
 import { emit } from "../ui/json-lines.js";
 import { colourFor } from "../ui/style.js";
@@ -30,7 +30,7 @@ export async function sendCommand(flags: SendFlags, ctx: Context): Promise<numbe
   const count = flags.count === undefined ? 1 : Number(flags.count);
   if (!Number.isInteger(count) || count < 1 || count > 10_000)
     throw usageError(`--count ${flags.count}: give a whole number from 1 to 10000`);
-  const outbound = await OUTBOUND[flags.provider]();
+  const outbound = await PROVIDERS[flags.provider].outbound();
   const event = outbound.canonicalEvent(flags.event ?? outbound.events[0] ?? "");
   if (event === undefined)
     throw usageError(
@@ -42,9 +42,19 @@ export async function sendCommand(flags: SendFlags, ctx: Context): Promise<numbe
   const c = colourFor(ctx.stderr, ctx.env);
   let keyServer: KeyServer | undefined;
   try {
-    const credentials = await credentialsFor(flags, ctx, async (server) => {
-      keyServer = server;
-    });
+    // JWT providers sign with an ephemeral key served on loopback; HMAC providers with the given secret.
+    const setup = await signingSetup(
+      {
+        ...flags,
+        audience: flags.audience ?? DEFAULT_AUDIENCE,
+        key: (alg) => generateSigningKey(alg),
+        noSecretHint: (secretEnv) =>
+          `pass --secret VALUE or set ${secretEnv} (the same value your receiver verifies with)`,
+      },
+      ctx.env,
+    );
+    keyServer = setup.keyServer;
+    const { credentials } = setup;
     if (keyServer && flags.jwksOut !== undefined && credentials.key) {
       await writePrivateFileAtomic(
         resolve(ctx.cwd, flags.jwksOut),
@@ -52,14 +62,7 @@ export async function sendCommand(flags: SendFlags, ctx: Context): Promise<numbe
       );
       say(`wrote the JWKS to ${flags.jwksOut} (verify offline with --jwks-file ${flags.jwksOut})`);
     }
-    if (keyServer)
-      announceKeys(
-        flags.provider,
-        keyServer,
-        flags.audience ?? DEFAULT_AUDIENCE,
-        say,
-        flags.json ? ctx : undefined,
-      );
+    if (keyServer) announceKeys(flags.provider, setup, say, flags.json ? ctx : undefined);
 
     let failed = 0;
     let unreachable = 0;
@@ -108,51 +111,12 @@ function parseTarget(to: string): string {
   return url.toString();
 }
 
-/** HMAC providers sign with the given secret; JWT providers with an ephemeral key served on loopback. */
-async function credentialsFor(
-  flags: SendFlags,
-  ctx: Context,
-  started: (server: KeyServer) => Promise<void>,
-): Promise<OutboundCredentials> {
-  if (flags.provider === "moneykit" || flags.provider === "pps") {
-    const key = await generateSigningKey(flags.provider === "moneykit" ? "ES256" : "RS256");
-    const server = await serveKeys([key]);
-    await started(server);
-    return flags.provider === "pps"
-      ? { key, issuer: server.issuer, audience: flags.audience ?? DEFAULT_AUDIENCE }
-      : { key };
-  }
-  const [secret] = resolveSecrets(flags.provider, flags, ctx.env);
-  if (secret === undefined)
-    throw configError(
-      `no secret to sign ${flags.provider} deliveries with`,
-      `pass --secret VALUE or set ${SECRET_ENV[flags.provider]} (the same value your receiver verifies with)`,
-    );
-  return { secret };
-}
-
 function announceKeys(
   provider: ProviderId,
-  server: KeyServer,
-  audience: string,
+  { trustEnv: env, jwksUrl }: SigningSetup,
   say: (line: string) => void,
   json: Context | undefined,
 ): void {
-  const env =
-    provider === "moneykit"
-      ? { MONEYKIT_API_URL: server.url }
-      : { PPS_TRUSTED_ISSUERS: `${server.issuer}=${audience}` };
-  if (json)
-    emit(json, {
-      type: "keys",
-      provider,
-      jwksUrl: provider === "moneykit" ? server.jwksUrl : `${server.issuer}/jwks`,
-      env,
-    });
-  else
-    say(
-      `signing with an ephemeral key, served while this runs: ${Object.entries(env)
-        .map(([k, v]) => `${k}=${v}`)
-        .join(" ")}`,
-    );
+  if (json) emit(json, { type: "keys", provider, jwksUrl, env });
+  else say(`signing with an ephemeral key, served while this runs: ${trustEnvText(env)}`);
 }

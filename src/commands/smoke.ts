@@ -1,11 +1,9 @@
 import { resolve } from "node:path";
 import { writePrivateFileAtomic } from "../adapters/files.js";
 import { apiContext } from "../api/context.js";
-import { APIS } from "../api/index.js";
 import { doctorSetups } from "../config/credential-candidates.js";
 import { resolveSecrets } from "../config/secrets.js";
 import type { Context } from "../context.js";
-import { DedupeIndex } from "../core/dedupe.js";
 import type { ProviderId } from "../core/provider-id.js";
 import { parseDuration } from "../core/time.js";
 import { configError, EXIT, usageError } from "../errors.js";
@@ -13,6 +11,7 @@ import { LiveListener } from "../listen/live.js";
 import { verifyOptionsCache } from "../listen/verify-cache.js";
 import { startEmulated } from "../loop/emulated-env.js";
 import { type LoopReport, runLoop } from "../loop/run-loop.js";
+import { newDedupeIndex, PROVIDERS } from "../providers/index.js";
 import { emit } from "../ui/json-lines.js";
 import { progress } from "../ui/progress.js";
 import { formatReceived, formatSmokeOutcome } from "../ui/smoke-text.js";
@@ -71,7 +70,7 @@ export async function smokeCommand(flags: SmokeFlags, ctx: Context): Promise<num
         port,
         path: "/webhooks",
         maxBody: 1 << 20,
-        dedupe: new DedupeIndex(),
+        dedupe: newDedupeIndex(),
         retain: true,
         verifyOptions,
         doctor: doctorSetups(keyFlags, run),
@@ -88,7 +87,7 @@ export async function smokeCommand(flags: SmokeFlags, ctx: Context): Promise<num
     report = await runLoop({
       provider: flags.provider,
       live,
-      api: await APIS[flags.provider](),
+      api: await PROVIDERS[flags.provider].api(),
       apiCtx: apiContext(run, true),
       expect,
       timeoutMs,

@@ -1,6 +1,5 @@
 import { apiContext } from "../api/context.js";
 import { apiFailure } from "../api/errors.js";
-import { APIS } from "../api/index.js";
 import type { TriggerInput } from "../api/types.js";
 import type { Context } from "../context.js";
 import type { ProviderId } from "../core/provider-id.js";
@@ -30,7 +29,7 @@ export async function triggerCommand(
   flags: TriggerFlags,
   ctx: Context,
 ): Promise<number> {
-  const api = await APIS[flags.provider]();
+  const api = await PROVIDERS[flags.provider].api();
   // Each provider refuses unknown names itself (and accepts its own aliases, e.g. MoneyKit's seed spellings).
   const trigger = name ?? api.defaultTrigger;
   let outcome: Awaited<ReturnType<typeof api.trigger>>;

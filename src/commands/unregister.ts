@@ -1,6 +1,5 @@
 import { apiContext } from "../api/context.js";
 import { apiFailure } from "../api/errors.js";
-import { APIS } from "../api/index.js";
 import type { Context } from "../context.js";
 import type { ProviderId } from "../core/provider-id.js";
 import { parseUserUrl, URL_FORMS } from "../core/url.js";
@@ -18,7 +17,8 @@ export interface UnregisterFlags {
 
 /** `whtool unregister`: removes a registration made with the provider, named by URL or id. */
 export async function unregisterCommand(flags: UnregisterFlags, ctx: Context): Promise<number> {
-  if ((flags.url === undefined) === (flags.webhookId === undefined) && flags.provider !== "moneykit")
+  const api = await PROVIDERS[flags.provider].api();
+  if ((flags.url === undefined) === (flags.webhookId === undefined) && !api.removeTargetOptional)
     throw usageError(
       "give exactly one of --url URL or --webhook-id ID",
       "e.g. whtool unregister --provider dfns --url https://abc.ngrok.app/webhooks",
@@ -29,7 +29,6 @@ export async function unregisterCommand(flags: UnregisterFlags, ctx: Context): P
     if (!parsed.ok) throw usageError(`--url ${flags.url}: ${parsed.problem}`, URL_FORMS);
     url = parsed.url;
   }
-  const api = await APIS[flags.provider]();
   let outcome: Awaited<ReturnType<typeof api.remove>>;
   try {
     outcome = await api.remove(

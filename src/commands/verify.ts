@@ -5,15 +5,13 @@ import { doctorSetups } from "../config/credential-candidates.js";
 import { type KeyFlags, verifyOptionsFor } from "../config/verify-options.js";
 import type { Context } from "../context.js";
 import { toDelivery } from "../core/capture-format.js";
-import { DedupeIndex } from "../core/dedupe.js";
 import { type Delivery, type HeaderPair, parseHeaderLine } from "../core/delivery.js";
-import { detectProvider } from "../core/detect.js";
 import { isProviderId, type ProviderId } from "../core/provider-id.js";
 import { parseInstant } from "../core/time.js";
 import { type Verdict, VerdictBuilder } from "../core/verdict.js";
 import { configError, EXIT, usageError, WhtoolError } from "../errors.js";
 import { diagnose } from "../providers/doctor/index.js";
-import { PROVIDERS } from "../providers/index.js";
+import { detectProvider, newDedupeIndex, PROVIDERS } from "../providers/index.js";
 import type { VerifyOptions } from "../providers/types.js";
 import { deliveryLine, emit } from "../ui/json-lines.js";
 import { colourFor } from "../ui/style.js";
@@ -59,7 +57,7 @@ export async function verifyCommand(
 
   const setups = new SetupCache(flags, ctx);
   const colour = colourFor(ctx.stderr, ctx.env);
-  const dedupe = new DedupeIndex();
+  const dedupe = newDedupeIndex();
   let total = 0;
   const doctor = doctorSetups(flags, ctx);
   let failed = 0;

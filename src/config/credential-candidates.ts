@@ -2,7 +2,7 @@ import { type SavedSecret, StateFile } from "../adapters/state.js";
 import type { ProviderId } from "../core/provider-id.js";
 import type { DoctorInput, NamedSecret } from "../providers/doctor/index.js";
 import { PROVIDERS } from "../providers/index.js";
-import { resolveSecrets, SECRET_ENV, type SecretFlags } from "./secrets.js";
+import { resolveSecrets, type SecretFlags, secretEnvOf } from "./secrets.js";
 import { parseTrustedIssuers } from "./trusted-issuers.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -17,7 +17,7 @@ function credentialVars(first: ProviderId): string[] {
   const ids = [first, ...(Object.keys(PROVIDERS) as ProviderId[]).filter((id) => id !== first)];
   const names = ids.flatMap((id) => {
     const { verifyEnv, apiEnv } = PROVIDERS[id].info;
-    const own = SECRET_ENV[id];
+    const own = secretEnvOf(id);
     // Entries may carry a note ("PPS_TRUSTED_ISSUERS (ISSUER…)"): the name is the leading word.
     const listed = [...verifyEnv, ...apiEnv].map((entry) => /^[A-Z0-9_]+/.exec(entry)?.[0] ?? "");
     return [...(own ? [own] : []), ...listed].filter((name) => CREDENTIAL_VAR.test(name));
@@ -35,9 +35,14 @@ export async function doctorSetupFor(
   flags: SecretFlags,
   ctx: { readonly env: Env; readonly cwd: string },
 ): Promise<Omit<DoctorInput, "at">> {
-  if (provider === "pps")
-    return { secrets: [], candidates: [], trustedIssuers: parseTrustedIssuers(ctx.env.PPS_TRUSTED_ISSUERS) };
-  if (SECRET_ENV[provider] === undefined) return { secrets: [], candidates: [] };
+  const { credentials } = PROVIDERS[provider];
+  if (credentials.kind === "oidc")
+    return {
+      secrets: [],
+      candidates: [],
+      trustedIssuers: parseTrustedIssuers(ctx.env[credentials.issuersEnv]),
+    };
+  if (credentials.kind !== "hmac") return { secrets: [], candidates: [] };
   const state = StateFile.in(ctx.cwd);
   const saved: SavedSecret[] = [];
   for (const id of Object.keys(PROVIDERS)) saved.push(...(await state.secrets(id).catch(() => [])));
@@ -53,11 +58,11 @@ export async function doctorSetupFor(
   } catch {
     return { secrets: [], candidates: [] }; // verification setup already reported it
   }
-  const envName = SECRET_ENV[provider];
+  const envName = credentials.secretEnv;
   const nameOf = (secret: string, i: number): string => {
     if (flags.secret?.length) return flags.secret.length > 1 ? `--secret #${i + 1}` : "--secret";
     if (flags.secretEnv !== undefined) return flags.secretEnv;
-    if (envName !== undefined && ctx.env[envName] === secret) return envName;
+    if (ctx.env[envName] === secret) return envName;
     const entry = own.find((s) => s.secret === secret);
     return entry ? savedName(entry) : "a saved secret";
   };

@@ -2,13 +2,13 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { ProviderId } from "../core/provider-id.js";
 import { usageError } from "../errors.js";
+import { PROVIDERS } from "../providers/index.js";
 
-/** The env var holding each HMAC provider's verification secret. */
-export const SECRET_ENV: Partial<Record<ProviderId, string>> = {
-  dfns: "DFNS_WEBHOOK_SECRET",
-  bracken: "BRACKEN_WEBHOOK_SECRET",
-  kopokopo: "KOPOKOPO_API_KEY",
-};
+/** The env var holding an HMAC provider's secret (its credentials descriptor); undefined for JWT providers. */
+export function secretEnvOf(provider: ProviderId): string | undefined {
+  const { credentials } = PROVIDERS[provider];
+  return credentials.kind === "hmac" ? credentials.secretEnv : undefined;
+}
 
 export interface SecretFlags {
   /**
@@ -70,7 +70,7 @@ export function resolveSecrets(
 ): string[] {
   if (flags.secret && flags.secret.length > 0) return flags.secret.map(nonEmptySecret);
   if (flags.secretEnv !== undefined) return [secretFromEnv(flags.secretEnv, env)];
-  const name = SECRET_ENV[provider];
+  const name = secretEnvOf(provider);
   const value = name === undefined ? undefined : env[name];
   return [...new Set([...(value ? [value] : []), ...saved])];
 }

@@ -5,10 +5,9 @@ import { savedSecretsSync } from "../adapters/state.js";
 import type { KeyStore } from "../core/keys.js";
 import type { ProviderId } from "../core/provider-id.js";
 import { configError, usageError } from "../errors.js";
-import { MONEYKIT_DEFAULT_API_URL } from "../providers/moneykit/info.js";
-import { PPS_JWKS_TTL_MS } from "../providers/pps/info.js";
+import { PROVIDERS } from "../providers/index.js";
 import type { VerifyOptions } from "../providers/types.js";
-import { resolveSecrets, SECRET_ENV, type SecretFlags } from "./secrets.js";
+import { resolveSecrets, type SecretFlags } from "./secrets.js";
 import { parseTrustedIssuers } from "./trusted-issuers.js";
 
 export interface KeyFlags extends SecretFlags {
@@ -25,7 +24,6 @@ export interface SetupContext {
   now(): Date;
 }
 
-const DAY_MS = 86_400_000;
 /** Between refetches on an unknown kid, as jose's remote key sets; the first one is never held back. */
 const JWKS_COOLDOWN_MS = 30_000;
 
@@ -58,37 +56,38 @@ export function verifyOptionsFor(
     refetchIntervalMs: JWKS_COOLDOWN_MS,
     refresh: flags.refreshKeys === true,
   };
-  switch (provider) {
-    case "moneykit": {
+  const { credentials } = PROVIDERS[provider];
+  switch (credentials.kind) {
+    case "jwks": {
       if (flags.jwksFile !== undefined) return { secrets: [], keys: staticKeys(flags.jwksFile, ctx.cwd) };
-      const base = (ctx.env.MONEYKIT_API_URL || MONEYKIT_DEFAULT_API_URL).replace(/\/+$/, "");
-      const url = flags.jwksUrl ?? `${base}/.well-known/jwks.json`;
+      const base = (ctx.env[credentials.apiUrlEnv] || credentials.defaultApiUrl).replace(/\/+$/, "");
+      const url = flags.jwksUrl ?? `${base}${credentials.jwksPath}`;
       return {
         secrets: [],
-        keys: new RemoteJwks(url, { ...remote, maxAgeMs: DAY_MS }),
+        keys: new RemoteJwks(url, { ...remote, maxAgeMs: credentials.maxAgeMs }),
       };
     }
-    case "pps": {
-      const trustedIssuers = parseTrustedIssuers(ctx.env.PPS_TRUSTED_ISSUERS);
+    case "oidc": {
+      const trustedIssuers = parseTrustedIssuers(ctx.env[credentials.issuersEnv]);
       if (trustedIssuers.length === 0)
         throw configError(
-          "no trusted issuers for pps",
-          "set PPS_TRUSTED_ISSUERS, e.g. PPS_TRUSTED_ISSUERS=https://securetoken.google.com/my-project=my-project",
+          `no trusted issuers for ${provider}`,
+          `set ${credentials.issuersEnv}, e.g. ${credentials.issuersEnv}=${credentials.issuersExample}`,
         );
-      const timing = { ...remote, maxAgeMs: PPS_JWKS_TTL_MS };
-      const jwksUrl = flags.jwksUrl ?? (ctx.env.PPS_JWKS_URL || undefined);
+      const timing = { ...remote, maxAgeMs: credentials.maxAgeMs };
+      const jwksUrl = flags.jwksUrl ?? (ctx.env[credentials.jwksUrlEnv] || undefined);
       const keys =
         flags.jwksFile !== undefined
           ? staticKeys(flags.jwksFile, ctx.cwd)
           : new OidcKeyStore(jwksUrl === undefined ? timing : { ...timing, jwksUrl });
       return { secrets: [], keys, trustedIssuers };
     }
-    default: {
+    case "hmac": {
       const secrets = resolveSecrets(provider, flags, ctx.env, savedSecretsSync(ctx.cwd, provider));
       if (secrets.length === 0)
         throw configError(
           `no secret for ${provider}`,
-          `set ${SECRET_ENV[provider]} (in the environment or .env), pass --secret / --secret-env, or whtool register first`,
+          `set ${credentials.secretEnv} (in the environment or .env), pass --secret / --secret-env, or whtool register first`,
         );
       return { secrets };
     }

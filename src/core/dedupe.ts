@@ -2,7 +2,7 @@ import { LruMap } from "./lru-map.js";
 import type { Verdict } from "./verdict.js";
 
 /**
- * How many events the index remembers (and, separately, how many Dfns retry links). At about
+ * How many events the index remembers (and, separately, how many retry links). At about
  * 150 bytes an entry this caps it near 150 MB however long listen runs or however large the
  * capture it warms up from; past it the least recently seen event is forgotten, so a retry of an
  * event older than the last million is reported as first seen.
@@ -11,17 +11,21 @@ export const DEDUPE_MAX_KEYS = 1_000_000;
 
 /**
  * Remembers which event each delivery belongs to, so later deliveries of the same event are
- * reported as duplicates of the first one seen. Dfns retries carry a new id and `retryOf` the
- * previous id: the chain is followed back to its root so every attempt maps to one event.
+ * reported as duplicates of the first one seen. Some providers' retries carry a new id and `retryOf`
+ * the previous id (the registry says which: `dedupe.followsRetryOf`): for those the chain is
+ * followed back to its root so every attempt maps to one event.
  * Only keys and delivery ids are held (never bodies or verdicts), at most `maxKeys` of each.
  */
 export class DedupeIndex {
   /** provider:eventKey → id of the first delivery of that event */
   readonly #firstDelivery: LruMap<string>;
-  /** dfns retry event id → root event id of its retry chain (first attempts are not stored) */
+  /** retry event id → root event id of its retry chain (first attempts are not stored) */
   readonly #chainRoot: LruMap<string>;
+  /** Providers whose retries link to the previous attempt through `meta.retryOf`. */
+  readonly #retryChained: ReadonlySet<string>;
 
-  constructor(maxKeys = DEDUPE_MAX_KEYS) {
+  constructor(retryChained: ReadonlySet<string> = new Set(), maxKeys = DEDUPE_MAX_KEYS) {
+    this.#retryChained = retryChained;
     this.#firstDelivery = new LruMap(maxKeys);
     this.#chainRoot = new LruMap(maxKeys);
   }
@@ -44,7 +48,7 @@ export class DedupeIndex {
 
   #eventKey({ provider, dedupeKey, meta }: Pick<Verdict, "provider" | "dedupeKey" | "meta">): string | null {
     if (dedupeKey === null) return null;
-    if (provider !== "dfns") return dedupeKey;
+    if (provider === null || !this.#retryChained.has(provider)) return dedupeKey;
     const retryOf = typeof meta.retryOf === "string" ? meta.retryOf : null;
     if (retryOf === null) return dedupeKey;
     // Only retries are linked: an event missing from the map is its own chain's root.

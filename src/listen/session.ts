@@ -6,11 +6,10 @@ import { toRecord } from "../core/capture-format.js";
 import type { DedupeIndex } from "../core/dedupe.js";
 import type { Delivery, HeaderPair } from "../core/delivery.js";
 import { headerValue } from "../core/delivery.js";
-import { detectProvider } from "../core/detect.js";
 import type { ProviderId } from "../core/provider-id.js";
 import { type Verdict, VerdictBuilder } from "../core/verdict.js";
 import { type DoctorInput, diagnose } from "../providers/doctor/index.js";
-import { PROVIDERS } from "../providers/index.js";
+import { detectProvider, PROVIDERS } from "../providers/index.js";
 import type { VerifyOptions } from "../providers/types.js";
 import { defaultStatus, type ResponseScript } from "./respond.js";
 

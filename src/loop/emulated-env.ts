@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Context } from "../context.js";
 import type { ProviderId } from "../core/provider-id.js";
-import { EMULATORS } from "../emulators/index.js";
 import type { RunningEmulator } from "../emulators/types.js";
+import { PROVIDERS } from "../providers/index.js";
 
 /** Retries of the emulated providers run 1000× faster: a minute takes 60 ms. */
 export const DEMO_TIME_SCALE = 0.001;
@@ -26,7 +26,7 @@ export async function startEmulated(ctx: Context, providers: readonly ProviderId
   const scratch = mkdtempSync(join(tmpdir(), "whtool-emulated-"));
   try {
     for (const provider of providers)
-      emulators.push(await (await EMULATORS[provider]())({ timeScale: DEMO_TIME_SCALE }));
+      emulators.push(await (await PROVIDERS[provider].emulator())({ timeScale: DEMO_TIME_SCALE }));
   } catch (error) {
     await Promise.all(emulators.map((e) => e.close()));
     rmSync(scratch, { recursive: true, force: true });

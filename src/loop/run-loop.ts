@@ -1,15 +1,35 @@
 import { apiFailure } from "../api/errors.js";
-import type { ApiContext, ProviderApi, RegisterInput, RegisterOutcome, TriggerInput } from "../api/types.js";
+import type { ApiContext, ProviderApi, RegisterInput, RegisterOutcome } from "../api/types.js";
+import type { Delivery } from "../core/delivery.js";
 import type { Diagnosis } from "../core/diagnosis.js";
 import type { ProviderId } from "../core/provider-id.js";
+import type { Verdict } from "../core/verdict.js";
 import { WhtoolError } from "../errors.js";
-import type { LiveListener } from "../listen/live.js";
-import type { DeliveryEvent } from "../listen/session.js";
 import { PROVIDERS } from "../providers/index.js";
+
+/** What the loop reads of a delivery the listener answered (listen's DeliveryEvent is one). */
+export interface LoopDelivery {
+  readonly delivery: Pick<Delivery, "id" | "receivedAt">;
+  readonly verdict: Verdict;
+  readonly status: number;
+  readonly duplicateOf: string | null;
+}
+
+/** What the loop needs of a running listener (listen's LiveListener is one): loop sits beside listen, not above it. */
+export interface LoopListener {
+  readonly webhookUrl: string;
+  readonly deliveries: readonly LoopDelivery[];
+  waitFor(
+    count: number,
+    predicate: (event: LoopDelivery) => boolean,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<boolean>;
+}
 
 export interface LoopOptions {
   readonly provider: ProviderId;
-  readonly live: LiveListener;
+  readonly live: LoopListener;
   readonly api: ProviderApi;
   readonly apiCtx: ApiContext;
   /** The trigger to ask for (default: the provider's). */
@@ -69,7 +89,7 @@ export async function runLoop(options: LoopOptions): Promise<LoopReport> {
   const started = performance.now();
   const startedAt = Date.now();
   const since = options.live.deliveries.length;
-  const mine = (event: DeliveryEvent) => event.verdict.provider === options.provider;
+  const mine = (event: LoopDelivery) => event.verdict.provider === options.provider;
   const name = PROVIDERS[options.provider].info.name;
   let registered: RegisterOutcome | null = null;
   let registerMs: number | null = null;
@@ -92,7 +112,7 @@ export async function runLoop(options: LoopOptions): Promise<LoopReport> {
     options.step?.(`asking ${name} to send ${trigger}`);
     const t1 = performance.now();
     await options.api
-      .trigger(triggerFor(options, trigger, registered), options.apiCtx)
+      .trigger(options.api.loopTrigger(trigger, registered, options.live.webhookUrl), options.apiCtx)
       .catch((error: unknown) => {
         throw apiFailure(name, `trigger ${trigger}`, error);
       });
@@ -101,7 +121,7 @@ export async function runLoop(options: LoopOptions): Promise<LoopReport> {
     options.step?.(
       `waiting for ${options.expect} verified ${name} ${options.expect === 1 ? "delivery" : "deliveries"}`,
     );
-    const fresh = (event: DeliveryEvent) => options.live.deliveries.indexOf(event) >= since && mine(event);
+    const fresh = (event: LoopDelivery) => options.live.deliveries.indexOf(event) >= since && mine(event);
     // Whichever wait ends first (enough verified, or one that failed) cancels the other's timer.
     const done = new AbortController();
     const signal = AbortSignal.any([options.signal, done.signal]);
@@ -158,21 +178,7 @@ export async function runLoop(options: LoopOptions): Promise<LoopReport> {
   };
 }
 
-/** Trigger exactly what was registered: MoneyKit's link, Dfns' webhook; PPS posts to the listener. */
-function triggerFor(options: LoopOptions, name: string, registered: RegisterOutcome): TriggerInput {
-  switch (options.provider) {
-    case "moneykit":
-      return { name, ...(registered.id ? { link: registered.id } : {}) };
-    case "dfns":
-      return { name, ...(registered.id ? { webhookId: registered.id } : {}) };
-    case "pps":
-      return { name, to: options.live.webhookUrl };
-    default:
-      return { name };
-  }
-}
-
-function summarise(event: DeliveryEvent): ReceivedSummary {
+function summarise(event: LoopDelivery): ReceivedSummary {
   const failed = event.verdict.checks.find((check) => !check.ok);
   return {
     id: event.delivery.id,

@@ -3,11 +3,16 @@ import { type Delivery, headerValue } from "../core/delivery.js";
 import { describeMatch, findHmacMatch } from "../core/hmac-match.js";
 import type { Verdict, VerdictBuilder } from "../core/verdict.js";
 
-/** How one HMAC provider carries its signature. */
+/**
+ * How one HMAC provider carries its signature: the one object both its signing twin and its
+ * verifier use, so the header value written and the header value read cannot drift apart.
+ */
 export interface HmacScheme {
   readonly header: string;
   /** Human description of the expected header value. */
   readonly format: string;
+  /** The header value for `body` signed with `secret`. */
+  sign(body: Uint8Array, secret: string): string;
   /** The digest bytes, or undefined when the value is malformed. */
   parse(value: string): Uint8Array | undefined;
   /** Whether the provider's own sample code signs JSON.stringify(parsed body). */

@@ -1,21 +1,37 @@
+import { DedupeIndex } from "../core/dedupe.js";
+import type { HeaderPair } from "../core/delivery.js";
 import type { ProviderId } from "../core/provider-id.js";
-import { brackenInfo } from "./bracken/info.js";
-import { verifyBracken } from "./bracken/verify.js";
-import { dfnsInfo } from "./dfns/info.js";
-import { verifyDfns } from "./dfns/verify.js";
-import { kopokopoInfo } from "./kopokopo/info.js";
-import { verifyKopoKopo } from "./kopokopo/verify.js";
-import { moneykitInfo } from "./moneykit/info.js";
-import { verifyMoneyKit } from "./moneykit/verify.js";
-import { ppsInfo } from "./pps/info.js";
-import { verifyPps } from "./pps/verify.js";
-import type { Provider } from "./types.js";
+import { bracken } from "./bracken/index.js";
+import { dfns } from "./dfns/index.js";
+import { kopokopo } from "./kopokopo/index.js";
+import { moneykit } from "./moneykit/index.js";
+import { pps } from "./pps/index.js";
+import type { ProviderDescriptor } from "./types.js";
 
-/** The registry: one line per provider. */
-export const PROVIDERS: Readonly<Record<ProviderId, Provider>> = {
-  moneykit: { info: moneykitInfo, verify: verifyMoneyKit },
-  dfns: { info: dfnsInfo, verify: verifyDfns },
-  bracken: { info: brackenInfo, verify: verifyBracken },
-  kopokopo: { info: kopokopoInfo, verify: verifyKopoKopo },
-  pps: { info: ppsInfo, verify: verifyPps },
+/**
+ * THE registry: one row per provider, each a complete descriptor (src/providers/types.ts).
+ * Adding a provider is its folder and one line here (README: "Adding a provider").
+ */
+export const PROVIDERS: Readonly<Record<ProviderId, ProviderDescriptor>> = {
+  moneykit,
+  dfns,
+  bracken,
+  kopokopo,
+  pps,
 };
+
+/** Guesses the provider from the headers alone: the first row whose `detect` recognises them. */
+export function detectProvider(headers: readonly HeaderPair[]): ProviderId | undefined {
+  return Object.values(PROVIDERS).find((provider) => provider.detect(headers))?.info.id;
+}
+
+const RETRY_CHAINED = new Set(
+  Object.values(PROVIDERS)
+    .filter((provider) => provider.dedupe.followsRetryOf)
+    .map((provider) => provider.info.id),
+);
+
+/** A dedupe index that follows retry chains for the providers whose retries carry `retryOf`. */
+export function newDedupeIndex(maxKeys?: number): DedupeIndex {
+  return new DedupeIndex(RETRY_CHAINED, maxKeys);
+}

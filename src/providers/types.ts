@@ -1,7 +1,10 @@
-import type { Delivery } from "../core/delivery.js";
+import type { ProviderApi } from "../api/types.js";
+import type { Delivery, HeaderPair } from "../core/delivery.js";
 import type { KeyStore } from "../core/keys.js";
 import type { ProviderId } from "../core/provider-id.js";
 import type { Verdict } from "../core/verdict.js";
+import type { StartEmulator } from "../emulators/types.js";
+import type { HmacScheme } from "./hmac-check.js";
 
 /** An issuer PointServices tokens may come from; `audiences: null` skips the audience check (as the PPS guide does). */
 export interface TrustedIssuer {
@@ -44,6 +47,84 @@ export interface ProviderInfo {
 export interface Provider {
   readonly info: ProviderInfo;
   verify(delivery: Delivery, options: VerifyOptions): Promise<Verdict>;
+}
+
+/** Verified with a shared secret: where verify, send and check find it. */
+export interface HmacCredentials {
+  readonly kind: "hmac";
+  /** The env var holding the secret (the default when no --secret / --secret-env is given). */
+  readonly secretEnv: string;
+}
+
+/** Signed with a key published at a fixed JWKS under the provider's API URL. */
+export interface JwksCredentials {
+  readonly kind: "jwks";
+  readonly alg: "ES256" | "RS256";
+  /** The env var naming the API base URL; the JWKS is at `{base}{jwksPath}`. */
+  readonly apiUrlEnv: string;
+  readonly defaultApiUrl: string;
+  readonly jwksPath: string;
+  /** How long a fetched JWKS is trusted before it is fetched again. */
+  readonly maxAgeMs: number;
+}
+
+/** Signed by OIDC issuers the user lists; keys are discovered only for a trusted issuer. */
+export interface OidcCredentials {
+  readonly kind: "oidc";
+  readonly alg: "ES256" | "RS256";
+  /** The env var listing trusted issuers (`ISSUER` or `ISSUER=AUDIENCE`, comma-separated). */
+  readonly issuersEnv: string;
+  /** An example value of it, for the "no trusted issuers" hint. */
+  readonly issuersExample: string;
+  /** The env var that overrides discovery with a JWKS URL. */
+  readonly jwksUrlEnv: string;
+  readonly maxAgeMs: number;
+}
+
+/** What config, send, check and the loop read instead of switching on provider ids. */
+export type CredentialsDescriptor = HmacCredentials | JwksCredentials | OidcCredentials;
+
+/** One request of the conformance suite (`whtool check`) and what a correct handler answers. */
+export interface CheckCase {
+  readonly name: string;
+  readonly expect: "accept" | "reject";
+  /** Why a handler must answer so, shown when it does not. */
+  readonly why: string;
+  readonly headers: readonly HeaderPair[];
+  readonly body: Uint8Array;
+}
+
+/** What a provider's forgeries are built from: a valid delivery and how it was made. */
+export interface ForgeryInput {
+  readonly event: string;
+  readonly valid: OutboundDelivery;
+  readonly credentials: OutboundCredentials;
+  readonly outbound: Outbound;
+  readonly now: Date;
+}
+
+/** The cases past the generic ones (valid, duplicate, missing signature) that this scheme must refuse or accept. */
+export type Forgeries = (input: ForgeryInput) => Promise<CheckCase[]>;
+
+/**
+ * Everything whtool knows about one provider, in one row of the registry (src/providers/index.ts).
+ * The cheap parts are held directly; the heavy ones are lazy loaders, so `whtool verify` never
+ * loads an emulator, an API client or a sample builder.
+ */
+export interface ProviderDescriptor extends Provider {
+  /** Whether these headers carry this provider's signature (SPEC: "Common flags and conventions"). */
+  detect(headers: readonly HeaderPair[]): boolean;
+  /** HMAC providers: the one scheme their signing twin and verifier share; null for JWT providers. */
+  readonly hmac: HmacScheme | null;
+  readonly credentials: CredentialsDescriptor;
+  /** `followsRetryOf`: each retry carries a new id and `retryOf` the previous one (dedupe follows the chain). */
+  readonly dedupe: { readonly followsRetryOf: boolean };
+  /** How long the provider waits for an answer (`whtool check` fails a slower handler). */
+  readonly answerBudgetMs: number;
+  outbound(): Promise<Outbound>;
+  forgeries(): Promise<Forgeries>;
+  api(): Promise<ProviderApi>;
+  emulator(): Promise<StartEmulator>;
 }
 
 /** What signs an outbound delivery: the provider-side credentials. */

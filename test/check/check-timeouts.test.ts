@@ -8,7 +8,7 @@ import { runCases } from "../../src/check/run-cases.js";
 import { checkCommand } from "../../src/commands/check.js";
 import type { Context } from "../../src/context.js";
 import { EXIT, WhtoolError } from "../../src/errors.js";
-import { OUTBOUND } from "../../src/providers/outbound.js";
+import { PROVIDERS } from "../../src/providers/index.js";
 import { closedPort } from "../helpers/http-server.js";
 import { tempDir } from "../helpers/tmp.js";
 
@@ -64,9 +64,12 @@ describe("check against a handler that takes every case and never answers", () =
   after(() => handler.close());
 
   it("each case fails as not answered within the budget; nothing is called unreachable", async () => {
-    const outbound = await OUTBOUND.dfns();
+    const outbound = await PROVIDERS.dfns.outbound();
     // Two cases are enough here (undici's timers tick coarsely: about a second each).
-    const cases = (await buildCases("dfns", outbound, { secret: "whs-check" }, new Date())).slice(0, 2);
+    const cases = (await buildCases(PROVIDERS.dfns, outbound, { secret: "whs-check" }, new Date())).slice(
+      0,
+      2,
+    );
     const { results, unreachable } = await runCases(handler.url, cases, 150, "dfns", () => undefined);
     assert.equal(unreachable, false);
     assert.equal(results.length, cases.length);

@@ -4,7 +4,7 @@ import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import type { ProviderId } from "../../src/core/provider-id.js";
-import { OUTBOUND } from "../../src/providers/outbound.js";
+import { PROVIDERS } from "../../src/providers/index.js";
 import { BIN, runCli } from "../helpers/cli.js";
 import { closedPort } from "../helpers/http-server.js";
 import { post, startListen } from "../helpers/listen.js";
@@ -29,7 +29,7 @@ describe("whtool send → whtool verify, every provider and every sample event",
       const capture = join(dir, "cap.jsonl");
       const receiver = await startReceiver([200]);
       after(() => receiver.close());
-      const { events } = await OUTBOUND[provider]();
+      const { events } = await PROVIDERS[provider].outbound();
       const jwksFile = join(dir, "jwks.json");
       for (const event of events) {
         const secret = SECRETS[provider];

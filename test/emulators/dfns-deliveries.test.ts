@@ -3,12 +3,11 @@
 // each retry a new event id with deliveryAttempt + 1, retryOf = the previous id and a fresh timestampSent.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { DedupeIndex } from "../../src/core/dedupe.js";
 import type { RunningEmulator } from "../../src/emulators/types.js";
 import { DFNS_RETRY_POLICY } from "../../src/providers/dfns/emulator/events.js";
 import { startDfnsEmulator } from "../../src/providers/dfns/emulator.js";
 import { DFNS_EVENTS } from "../../src/providers/dfns/info.js";
-import { PROVIDERS } from "../../src/providers/index.js";
+import { newDedupeIndex, PROVIDERS } from "../../src/providers/index.js";
 import { closedPort } from "../helpers/http-server.js";
 import { type Received, startReceiver } from "../helpers/receiver.js";
 import { call, createWebhook, manualClock, signedCall, userActionFor } from "./dfns-client.js";
@@ -94,7 +93,7 @@ describe("dfns emulator: retries", { concurrency: true }, () => {
       );
 
       // every attempt verifies with the real verifier, and the real dedupe groups the chain as one event
-      const dedupe = new DedupeIndex();
+      const dedupe = newDedupeIndex();
       for (const [i, delivery] of received.entries()) {
         const at = new Date((bodies[i]?.timestampSent ?? 0) * 1000 + 1500);
         const verdict = await PROVIDERS.dfns.verify(delivery, { at, secrets: [hook.secret] });

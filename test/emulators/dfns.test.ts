@@ -6,10 +6,9 @@ import { createPrivateKey, generateKeyPairSync } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { DfnsApiClient, DfnsError } from "@dfns/sdk";
 import { AsymmetricKeySigner } from "@dfns/sdk-keysigner";
-import { DedupeIndex } from "../../src/core/dedupe.js";
 import type { RunningEmulator } from "../../src/emulators/types.js";
 import { startDfnsEmulator } from "../../src/providers/dfns/emulator.js";
-import { PROVIDERS } from "../../src/providers/index.js";
+import { newDedupeIndex, PROVIDERS } from "../../src/providers/index.js";
 import { type Receiver, startReceiver } from "../helpers/receiver.js";
 import { call } from "./dfns-client.js";
 
@@ -130,7 +129,7 @@ describe("dfns emulator: driven by @dfns/sdk", () => {
     });
     assert.equal(verdict.verified, true, JSON.stringify(verdict.checks));
     assert.equal(verdict.event, "wallet.transfer.confirmed");
-    assert.equal(new DedupeIndex().observe(delivered.id, verdict), null);
+    assert.equal(newDedupeIndex().observe(delivered.id, verdict), null);
     await emu.engine.idle();
 
     const events = await dfns.webhooks.listWebhookEvents({ webhookId: created.id });

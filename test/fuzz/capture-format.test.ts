@@ -3,8 +3,7 @@ import { describe, it } from "node:test";
 import fc from "fast-check";
 import { parseCaptureText, serialiseRecord, toDelivery } from "../../src/core/capture-format.js";
 import type { HeaderPair } from "../../src/core/delivery.js";
-import { detectProvider } from "../../src/core/detect.js";
-import { PROVIDERS } from "../../src/providers/index.js";
+import { detectProvider, PROVIDERS } from "../../src/providers/index.js";
 import { captureOf } from "../helpers/captures.js";
 import { AT } from "../helpers/deliveries.js";
 

@@ -10,7 +10,6 @@ import { signBracken } from "../../src/providers/bracken/sign.js";
 import { signDfns } from "../../src/providers/dfns/sign.js";
 import { PROVIDERS } from "../../src/providers/index.js";
 import { signKopoKopo } from "../../src/providers/kopokopo/sign.js";
-import { OUTBOUND } from "../../src/providers/outbound.js";
 import { generateSigningKey, jwksOf } from "../../src/providers/signing-key.js";
 import type { VerifyOptions } from "../../src/providers/types.js";
 import { AT, makeDelivery } from "../helpers/deliveries.js";
@@ -51,7 +50,7 @@ const COMPACT_FALLBACK = new Set<ProviderId>(["dfns", "bracken", "kopokopo"]);
 const SIGNED: Record<ProviderId, Delivery[]> = Object.fromEntries(
   await Promise.all(
     PROVIDER_IDS.map(async (id) => {
-      const outbound = await OUTBOUND[id]();
+      const outbound = await PROVIDERS[id].outbound();
       const credentials =
         id === "moneykit"
           ? { key: mkKey }

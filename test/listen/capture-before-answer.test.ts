@@ -3,10 +3,10 @@ import { PassThrough } from "node:stream";
 import { after, describe, it } from "node:test";
 import { CaptureWriter } from "../../src/adapters/capture.js";
 import type { Context } from "../../src/context.js";
-import { DedupeIndex } from "../../src/core/dedupe.js";
 import { LiveListener } from "../../src/listen/live.js";
 import type { ListenEvent } from "../../src/listen/session.js";
 import { signDfns } from "../../src/providers/dfns/sign.js";
+import { newDedupeIndex } from "../../src/providers/index.js";
 import { HeldFile } from "../helpers/held-file.js";
 
 const SECRET = "whs-capture-before-answer";
@@ -29,7 +29,7 @@ function ctx(): Context {
 /** The real listener and session, capturing into a file whose writes the test holds back. */
 async function listenerOver(file: HeldFile) {
   const events: ListenEvent[] = [];
-  const dedupe = new DedupeIndex();
+  const dedupe = newDedupeIndex();
   const capture = new CaptureWriter("held.jsonl", file);
   const live = await LiveListener.start(
     {

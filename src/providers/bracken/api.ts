@@ -195,6 +195,8 @@ async function remove(target: RemoveTarget, ctx: ApiContext): Promise<RemoveOutc
 }
 
 export const brackenApi: ProviderApi = {
+  loopTrigger: (name) => ({ name }),
+  removeTargetOptional: false,
   triggers: TRIGGERS,
   defaultTrigger: "user-create",
   register,

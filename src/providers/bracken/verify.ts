@@ -1,21 +1,10 @@
-import { fromBase64, sha256 } from "../../core/bytes.js";
+import { sha256 } from "../../core/bytes.js";
 import type { Delivery } from "../../core/delivery.js";
 import { isRecord, parseJsonBody } from "../../core/json-body.js";
 import { type Verdict, VerdictBuilder } from "../../core/verdict.js";
-import { checkHmac, type HmacScheme } from "../hmac-check.js";
+import { checkHmac } from "../hmac-check.js";
 import type { VerifyOptions } from "../types.js";
-
-export const scheme: HmacScheme = {
-  header: "Authorization",
-  format: '"HMACSHA256 <base64 of 32 bytes>"',
-  parse: (value) => {
-    const b64 = /^HMACSHA256 +(\S+)$/i.exec(value)?.[1];
-    return b64 === undefined ? undefined : fromBase64(b64, 32);
-  },
-  // Bracken signs JSON.stringify(body), not the raw bytes — Bracken webhook tutorial.
-  compactFallback: true,
-  secretHint: "set BRACKEN_WEBHOOK_SECRET or pass --secret",
-};
+import { scheme } from "./scheme.js";
 
 /** The payload schema is not published: take the event name from the first field that looks like one. */
 const EVENT_FIELDS = ["event", "Event", "eventName", "EventName", "eventType", "EventType", "type", "Type"];

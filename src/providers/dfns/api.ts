@@ -16,6 +16,9 @@ const TRIGGERS = {
 } as const;
 
 export const dfnsApi: ProviderApi = {
+  // Trigger the webhook that was registered.
+  loopTrigger: (name, registered) => ({ name, ...(registered.id ? { webhookId: registered.id } : {}) }),
+  removeTargetOptional: false,
   triggers: TRIGGERS,
   defaultTrigger: "ping",
   register: registerDfns,

@@ -1,6 +1,6 @@
-import { hmacSha256 } from "../../core/bytes.js";
+import { scheme } from "./scheme.js";
 
-/** X-DFNS-WEBHOOK-SIGNATURE value: `sha256=` + lower-case hex HMAC-SHA256 of the body with the webhook secret. */
+/** X-DFNS-WEBHOOK-SIGNATURE value for `body` (the scheme verification parses). */
 export function signDfns(body: Uint8Array, secret: string): string {
-  return `sha256=${hmacSha256(secret, body).toString("hex")}`;
+  return scheme.sign(body, secret);
 }

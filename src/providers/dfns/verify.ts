@@ -1,22 +1,10 @@
-import { fromHex } from "../../core/bytes.js";
 import type { Delivery } from "../../core/delivery.js";
 import { numberField, parseJsonBody, stringField } from "../../core/json-body.js";
 import { type Verdict, VerdictBuilder } from "../../core/verdict.js";
-import { checkHmac, type HmacScheme } from "../hmac-check.js";
+import { checkHmac } from "../hmac-check.js";
 import type { VerifyOptions } from "../types.js";
-import { DFNS_SIGNATURE_HEADER, DFNS_WINDOW_S } from "./info.js";
-
-export const scheme: HmacScheme = {
-  header: DFNS_SIGNATURE_HEADER,
-  format: '"sha256=<64 hex digits>"',
-  parse: (value) => {
-    const hex = /^sha256=([0-9a-fA-F]{64})$/.exec(value)?.[1];
-    return hex === undefined ? undefined : fromHex(hex, 32);
-  },
-  // Dfns' Node sample signs JSON.stringify(parsed) — Dfns "Set up webhooks" guide.
-  compactFallback: true,
-  secretHint: "set DFNS_WEBHOOK_SECRET or pass --secret",
-};
+import { DFNS_WINDOW_S } from "./info.js";
+import { scheme } from "./scheme.js";
 
 export async function verifyDfns(delivery: Delivery, options: VerifyOptions): Promise<Verdict> {
   const v = new VerdictBuilder("dfns");

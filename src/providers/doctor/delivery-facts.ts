@@ -1,8 +1,7 @@
 import { type Delivery, headerValue } from "../../core/delivery.js";
-import { detectProvider } from "../../core/detect.js";
 import type { Diagnosis } from "../../core/diagnosis.js";
 import type { Check, Verdict } from "../../core/verdict.js";
-import { PROVIDERS } from "../index.js";
+import { detectProvider, PROVIDERS } from "../index.js";
 import { pythonSortedRewrite } from "./body-variants.js";
 import { jsonShape } from "./json-shape.js";
 

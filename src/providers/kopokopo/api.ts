@@ -37,6 +37,8 @@ async function trigger(input: TriggerInput, ctx: ApiContext): Promise<TriggerOut
 }
 
 export const kopokopoApi: ProviderApi = {
+  loopTrigger: (name) => ({ name }),
+  removeTargetOptional: false,
   triggers: TRIGGERS,
   defaultTrigger: "buygoods",
   register,

@@ -1,6 +1,6 @@
-import { hmacSha256 } from "../../core/bytes.js";
+import { scheme } from "./scheme.js";
 
-/** X-KopoKopo-Signature value: lower-case hex HMAC-SHA256 of the body, keyed with the API key. */
+/** X-KopoKopo-Signature value for `body`, keyed with the API key (the scheme verification parses). */
 export function signKopoKopo(body: Uint8Array, apiKey: string): string {
-  return hmacSha256(apiKey, body).toString("hex");
+  return scheme.sign(body, apiKey);
 }

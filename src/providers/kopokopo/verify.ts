@@ -1,19 +1,9 @@
-import { fromHex } from "../../core/bytes.js";
 import type { Delivery } from "../../core/delivery.js";
 import { isRecord, parseJsonBody, stringField } from "../../core/json-body.js";
 import { type Verdict, VerdictBuilder } from "../../core/verdict.js";
-import { checkHmac, type HmacScheme } from "../hmac-check.js";
+import { checkHmac } from "../hmac-check.js";
 import type { VerifyOptions } from "../types.js";
-import { KOPOKOPO_SIGNATURE_HEADER } from "./info.js";
-
-export const scheme: HmacScheme = {
-  header: KOPOKOPO_SIGNATURE_HEADER,
-  format: "<64 hex digits>",
-  parse: (value) => fromHex(value, 32),
-  // The official node SDK verifies over JSON.stringify(req.body) — k2-connect-node lib/webhooks.js.
-  compactFallback: true,
-  secretHint: "set KOPOKOPO_API_KEY (the API key, not the client secret) or pass --secret",
-};
+import { scheme } from "./scheme.js";
 
 /**
  * Where a Kopo Kopo body names its event and dedupe key. Three shapes arrive signed the same way:

@@ -14,6 +14,9 @@ export const moneykitApi: ProviderApi = {
   register: registerMoneyKit,
   trigger: triggerMoneyKit,
   unregister: unregisterMoneyKit,
+  // Trigger the link that was registered.
+  loopTrigger: (name, registered) => ({ name, ...(registered.id ? { link: registered.id } : {}) }),
+  removeTargetOptional: true,
   /** A MoneyKit webhook belongs to a link: `unregister --webhook-id LINK` clears that link's webhook. */
   async remove(target, ctx) {
     const linkId = target.webhookId ?? ctx.env.MONEYKIT_LINK_ID;

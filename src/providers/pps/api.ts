@@ -222,6 +222,9 @@ async function trigger(input: TriggerInput, ctx: ApiContext): Promise<TriggerOut
 }
 
 export const ppsApi: ProviderApi = {
+  // The test webhook is posted to an address given with the trigger: the listener's own.
+  loopTrigger: (name, _registered, webhookUrl) => ({ name, to: webhookUrl }),
+  removeTargetOptional: false,
   triggers: TRIGGERS,
   defaultTrigger: "test",
   register,
