@@ -411,6 +411,11 @@ Exit codes: 0 shown, 2 no such id or no capture file.`,
       setExit(await showCommand(id, flags, ctx));
     });
 
+  const replaySecrets = secretOptions(
+    ctx,
+    "with --resign: the HMAC secret to sign with (default: as listen)",
+    readSecretEnv,
+  );
   program
     .command("replay")
     .summary("resend captured deliveries (exact bytes and headers) to a URL")
@@ -421,6 +426,15 @@ Exit codes: 0 shown, 2 no such id or no capture file.`,
     .requiredOption("--to <url>", "where to send them")
     .option("--id <id>", "replay only this delivery (repeatable)", collect)
     .addOption(providerOption("replay only this provider's deliveries"))
+    .option(
+      "--resign",
+      "sign each delivery again with a fresh timestamp: HMAC providers with the secret listen would use, MoneyKit/PointServices with whtool's test key",
+    )
+    .addOption(replaySecrets.secret)
+    .addOption(replaySecrets.file)
+    .addOption(replaySecrets.env)
+    .option("--key-port <n>", "with --resign, MoneyKit/PointServices: where the test key is served", "4998")
+    .option("--audience <aud>", "with --resign, PointServices: the token audience", "whtool-check")
     .option("--json", "one JSON line per delivery replayed")
     .addHelpText(
       "after",
@@ -428,6 +442,7 @@ Exit codes: 0 shown, 2 no such id or no capture file.`,
 Examples:
   $ whtool replay --to http://127.0.0.1:3000/webhooks
   $ whtool replay captures.jsonl --id d_0mwt8byvh3e16d67786 --to http://127.0.0.1:3000/webhooks --json
+  $ whtool replay --resign --to http://127.0.0.1:3000/webhooks   # an old Dfns capture past the 300 s window
 
 Exit codes: 0 every delivery answered 2xx, 1 one was not, 2 usage, 4 nothing answered.`,
     )

@@ -8,9 +8,12 @@ import { emit } from "../ui/json-lines.js";
 import { formatReplayed, formatSkipped } from "../ui/replay-text.js";
 import { colourFor } from "../ui/style.js";
 import { captureRecords } from "./capture-source.js";
+import { Resigner, type ResignFlags } from "./replay-resign.js";
 
-export interface ReplayFlags {
+export interface ReplayFlags extends ResignFlags {
   readonly to: string;
+  /** Sign each delivery again with a fresh timestamp (see replay-resign.ts). */
+  readonly resign?: boolean;
   readonly id?: readonly string[];
   readonly provider?: string;
   readonly json?: boolean;
@@ -37,30 +40,36 @@ export async function replayCommand(
   let failed = 0;
   let unanswered = 0;
   let considered = 0;
-  for await (const record of records) {
-    considered++;
-    if (typeof record.oversizeBytes === "number") {
-      ctx.stderr.write(formatSkipped(record, c));
-      continue;
-    }
-    const delivery = toDelivery(record);
-    const result = await postRaw(flags.to, hopByHopStripped(delivery.headers), delivery.body, {
-      method: delivery.method,
-    });
-    const ok = answered2xx(result);
-    if (!ok) failed++;
-    if (result.status === null) unanswered++;
-    if (flags.json)
-      emit(ctx, {
-        type: "replay",
-        id: record.id,
-        provider: record.provider,
-        to: flags.to,
-        status: result.status,
-        error: result.error,
-        durationMs: result.durationMs,
+  const resigner = flags.resign ? new Resigner(flags, ctx) : undefined;
+  try {
+    for await (const record of records) {
+      considered++;
+      if (typeof record.oversizeBytes === "number") {
+        ctx.stderr.write(formatSkipped(record, c));
+        continue;
+      }
+      const delivery = toDelivery(record);
+      const sent = resigner ? await resigner.resign(record, delivery) : delivery;
+      const result = await postRaw(flags.to, hopByHopStripped(sent.headers), sent.body, {
+        method: delivery.method,
       });
-    else ctx.stderr.write(formatReplayed(record, result, c));
+      const ok = answered2xx(result);
+      if (!ok) failed++;
+      if (result.status === null) unanswered++;
+      if (flags.json)
+        emit(ctx, {
+          type: "replay",
+          id: record.id,
+          provider: record.provider,
+          to: flags.to,
+          status: result.status,
+          error: result.error,
+          durationMs: result.durationMs,
+        });
+      else ctx.stderr.write(formatReplayed(record, result, c));
+    }
+  } finally {
+    await resigner?.close();
   }
   if (considered === 0)
     throw new WhtoolError(

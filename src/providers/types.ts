@@ -149,10 +149,21 @@ export interface OutboundDelivery {
  * Builds realistic, correctly signed deliveries of a provider's sample events: what `whtool send`
  * sends and what the emulator delivers (the emulator may add attempt-specific fields).
  */
+/** A delivery as sent: headers in order and the exact body. */
+export interface SignedMessage {
+  readonly headers: readonly import("../core/delivery.js").HeaderPair[];
+  readonly body: Uint8Array;
+}
+
 export interface Outbound {
   /** Every event type there is a sample for (every type named in the provider reference). */
   readonly events: readonly string[];
   /** Accepts the provider's documented aliases (MoneyKit seed spellings) and returns the real name. */
   canonicalEvent(event: string): string | undefined;
   build(event: string, credentials: OutboundCredentials, at: Date): Promise<OutboundDelivery>;
+  /**
+   * `replay --resign`: a captured delivery signed again as of `at` (a fresh timestamp where the
+   * scheme has one: Dfns `timestampSent`, JWT `iat`/`exp`), every other header and byte as captured.
+   */
+  resign(message: SignedMessage, credentials: OutboundCredentials, at: Date): Promise<SignedMessage>;
 }

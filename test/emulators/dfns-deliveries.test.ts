@@ -25,6 +25,12 @@ interface Body {
 }
 const bodyOf = (r: Received): Body => JSON.parse(Buffer.from(r.body).toString("utf8"));
 
+/**
+ * For tests that change the webhook before its first retry (1 min × scale) is due: 3 s leaves the
+ * signed API calls room on a loaded machine, where 0.6 s did not.
+ */
+const SLOW_ENOUGH = 0.05;
+
 async function withEmulator(
   options: Parameters<typeof startDfnsEmulator>[0],
   statuses: readonly number[],
@@ -181,7 +187,7 @@ describe("dfns emulator: retries", { concurrency: true }, () => {
   });
 
   it("stops retrying once the webhook is disabled before the retry is due", async () => {
-    await withEmulator({ timeScale: 0.01 }, [500], async (emu, receiver) => {
+    await withEmulator({ timeScale: SLOW_ENOUGH }, [500], async (emu, receiver) => {
       const hook = await createWebhook(emu, receiver.url, ["*"]);
       await call(emu, "POST", "/_emulator/events", { body: { kind: "key.created" } });
       await emu.engine.waitFor(1);
@@ -198,9 +204,7 @@ describe("dfns emulator: retries", { concurrency: true }, () => {
   });
 
   it("keeps retrying when the webhook is disabled and re-enabled before the retry is due", async () => {
-    // The two signed updates must land before the first retry (1 min × scale): 3 s leaves room on a
-    // loaded machine, where 0.6 s did not.
-    await withEmulator({ timeScale: 0.05 }, [500, 200], async (emu, receiver) => {
+    await withEmulator({ timeScale: SLOW_ENOUGH }, [500, 200], async (emu, receiver) => {
       const hook = await createWebhook(emu, receiver.url, ["*"]);
       await call(emu, "POST", "/_emulator/events", { body: { kind: "key.created" } });
       await emu.engine.waitFor(1);
@@ -213,7 +217,7 @@ describe("dfns emulator: retries", { concurrency: true }, () => {
   });
 
   it("sends a retry to the webhook's url of the moment", async () => {
-    await withEmulator({ timeScale: 0.01 }, [500], async (emu, first) => {
+    await withEmulator({ timeScale: SLOW_ENOUGH }, [500], async (emu, first) => {
       const second = await startReceiver([200]);
       try {
         const hook = await createWebhook(emu, first.url, ["*"]);
@@ -232,7 +236,7 @@ describe("dfns emulator: retries", { concurrency: true }, () => {
   });
 
   it("stops retrying and forgets the events when the webhook is deleted", async () => {
-    await withEmulator({ timeScale: 0.01 }, [500], async (emu, receiver) => {
+    await withEmulator({ timeScale: SLOW_ENOUGH }, [500], async (emu, receiver) => {
       const hook = await createWebhook(emu, receiver.url, ["*"]);
       await call(emu, "POST", "/_emulator/events", { body: { kind: "key.created" } });
       await emu.engine.waitFor(1);

@@ -1,8 +1,10 @@
 import { sha256 } from "../../core/bytes.js";
 import type { HeaderPair } from "../../core/delivery.js";
+import { resignHmac } from "../resign.js";
 import type { Outbound, OutboundCredentials, OutboundDelivery } from "../types.js";
 import { BRACKEN_EVENTS } from "./info.js";
 import { brackenEventName, brackenSampleBody } from "./samples.js";
+import { scheme } from "./scheme.js";
 import { signBracken } from "./sign.js";
 
 /**
@@ -36,6 +38,8 @@ async function build(event: string, credentials: OutboundCredentials, at: Date):
 }
 
 export const brackenOutbound: Outbound = {
+  // No timestamp in this scheme: the same bytes, signed again (e.g. with a rotated secret).
+  resign: async (message, credentials) => resignHmac(scheme, message, credentials),
   events: BRACKEN_EVENTS,
   canonicalEvent: brackenEventName,
   build,

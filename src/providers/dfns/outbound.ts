@@ -1,8 +1,10 @@
 import { utf8 } from "../../core/bytes.js";
 import type { HeaderPair } from "../../core/delivery.js";
-import type { Outbound, OutboundCredentials, OutboundDelivery } from "../types.js";
+import { resignHmac } from "../resign.js";
+import type { Outbound, OutboundCredentials, OutboundDelivery, SignedMessage } from "../types.js";
 import { DFNS_SIGNATURE_HEADER } from "./info.js";
 import { DFNS_SAMPLE_KINDS, dfnsId, dfnsSampleData } from "./samples.js";
+import { scheme } from "./scheme.js";
 import { signDfns } from "./sign.js";
 
 /** A Dfns webhook event as delivered (providers.md: Dfns, Delivery). */
@@ -40,8 +42,26 @@ export function signedDfnsDelivery(payload: DfnsEventPayload, secret: string): O
   return { headers, body, eventId: payload.id };
 }
 
+/**
+ * The body with `timestampSent` set to `at`, written in place in the exact bytes (only that number
+ * changes), since Dfns signs the raw body and refuses one sent over 300 s ago.
+ */
+function withTimestampSent(body: Uint8Array, at: Date): Uint8Array {
+  const text = Buffer.from(body).toString("utf8");
+  const seconds = String(Math.floor(at.getTime() / 1000));
+  const refreshed = text.replace(/("timestampSent"\s*:\s*)\d+/, (_, key: string) => `${key}${seconds}`);
+  return refreshed === text ? body : utf8(refreshed);
+}
+
 export const dfnsOutbound: Outbound = {
   events: DFNS_SAMPLE_KINDS,
+  async resign(message: SignedMessage, credentials: OutboundCredentials, at: Date): Promise<SignedMessage> {
+    return resignHmac(
+      scheme,
+      { headers: message.headers, body: withTimestampSent(message.body, at) },
+      credentials,
+    );
+  },
   canonicalEvent: (event) => DFNS_SAMPLE_KINDS.find((kind) => kind === event.trim().toLowerCase()),
   async build(event: string, credentials: OutboundCredentials, at: Date): Promise<OutboundDelivery> {
     const kind = dfnsOutbound.canonicalEvent(event);

@@ -1,7 +1,9 @@
 import type { HeaderPair } from "../../core/delivery.js";
+import { resignHmac } from "../resign.js";
 import type { Outbound, OutboundCredentials, OutboundDelivery } from "../types.js";
 import { KOPOKOPO_SIGNATURE_HEADER } from "./info.js";
 import { isKopoKopoEvent, KOPOKOPO_EVENTS, type KopoKopoEvent, kopokopoSampleBody } from "./samples.js";
+import { scheme } from "./scheme.js";
 import { signKopoKopo } from "./sign.js";
 
 /** Topics are lower-case snake case; accept any case from a user. */
@@ -36,6 +38,8 @@ async function build(event: string, credentials: OutboundCredentials, at: Date):
 }
 
 export const kopokopoOutbound: Outbound = {
+  // No timestamp in this scheme: the same bytes, signed again (e.g. with a rotated secret).
+  resign: async (message, credentials) => resignHmac(scheme, message, credentials),
   events: KOPOKOPO_EVENTS,
   canonicalEvent,
   build,

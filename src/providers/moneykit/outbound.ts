@@ -1,6 +1,12 @@
 import { randomUUID } from "node:crypto";
+import { withHeader } from "../resign.js";
 import type { Outbound, OutboundCredentials, OutboundDelivery } from "../types.js";
-import { MONEYKIT_DEFAULT_API_URL, MONEYKIT_EVENT_ALIASES, MONEYKIT_EVENTS } from "./info.js";
+import {
+  MONEYKIT_DEFAULT_API_URL,
+  MONEYKIT_EVENT_ALIASES,
+  MONEYKIT_EVENTS,
+  MONEYKIT_SIGNATURE_HEADER,
+} from "./info.js";
 import { isMoneyKitEvent, moneykitSampleBody } from "./samples.js";
 import { moneykitHeaders, signMoneyKit } from "./sign.js";
 
@@ -35,6 +41,15 @@ async function build(event: string, credentials: OutboundCredentials, at: Date):
 }
 
 export const moneykitOutbound: Outbound = {
+  /** A fresh `iat` over the same body hash, signed with whtool's test key (MoneyKit's own is MoneyKit's). */
+  async resign(message, credentials, at) {
+    if (credentials.key === undefined) throw new Error("re-signing a MoneyKit delivery needs a signing key");
+    const signature = await signMoneyKit(message.body, credentials.key, {
+      iat: Math.floor(at.getTime() / 1000),
+      ...(credentials.issuer === undefined ? {} : { issuer: credentials.issuer }),
+    });
+    return { headers: withHeader(message.headers, MONEYKIT_SIGNATURE_HEADER, signature), body: message.body };
+  },
   events: MONEYKIT_EVENTS,
   canonicalEvent,
   build,

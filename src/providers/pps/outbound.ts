@@ -1,6 +1,7 @@
 import { randomInt, randomUUID } from "node:crypto";
 import { utf8 } from "../../core/bytes.js";
 import type { HeaderPair } from "../../core/delivery.js";
+import { withHeader } from "../resign.js";
 import type { SigningKey } from "../signing-key.js";
 import type { Outbound, OutboundCredentials, OutboundDelivery } from "../types.js";
 import {
@@ -106,6 +107,19 @@ function signerOf(credentials: OutboundCredentials): PpsSigner {
 }
 
 export const ppsOutbound: Outbound = {
+  /** A fresh token (iat = at, exp an hour later) from whtool's test issuer; the body is not covered by it. */
+  async resign(message, credentials, at) {
+    const { key, issuer, audience } = credentials;
+    if (key === undefined || issuer === undefined || audience === undefined)
+      throw new Error("re-signing a PointServices delivery needs a signing key, an issuer and an audience");
+    const token = await signPpsToken(key, {
+      issuer,
+      audience,
+      subject: "whtool-replay",
+      iat: Math.floor(at.getTime() / 1000),
+    });
+    return { headers: withHeader(message.headers, "Authorization", `Bearer ${token}`), body: message.body };
+  },
   events: PPS_TOPICS,
   canonicalEvent,
   async build(event: string, credentials: OutboundCredentials, at: Date): Promise<OutboundDelivery> {
