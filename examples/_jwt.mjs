@@ -28,19 +28,27 @@ export function verifySignature(jwt, alg, jwks) {
   return jwt.claims;
 }
 
-/** A JWKS cached for `ttlMs`, refetched on an unknown kid at most every `minRefetchMs`. */
-export function jwksCache(url, ttlMs, minRefetchMs = 300_000) {
+/** A JWKS cached for `ttlMs`, refetched at once on an unknown kid, then at most every `missCooldownMs`. */
+export function jwksCache(url, ttlMs, missCooldownMs = 30_000) {
   let cached;
   let fetchedAt = 0;
+  let missRefetchedAt = 0;
   return async (kid) => {
     const stale = Date.now() - fetchedAt > ttlMs;
+    // A kid the cache lacks is a key rotation: refetch at once, then at most every missCooldownMs
+    // (so a flood of forged kids cannot make one fetch each).
+    // A token naming no kid (alg none, say) is no rotation and spends no refetch.
     const missing =
-      cached && !cached.keys.some((k) => k.kid === kid) && Date.now() - fetchedAt > minRefetchMs;
+      cached &&
+      typeof kid === "string" &&
+      !cached.keys.some((k) => k.kid === kid) &&
+      Date.now() - missRefetchedAt > missCooldownMs;
     if (!cached || stale || missing) {
       const response = await fetch(url);
       if (!response.ok) throw new Error(`JWKS ${url} answered ${response.status}`);
       cached = await response.json();
       fetchedAt = Date.now();
+      if (missing) missRefetchedAt = fetchedAt;
     }
     return cached;
   };

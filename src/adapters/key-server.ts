@@ -6,6 +6,8 @@ export interface KeyServer extends ServerHandle {
   readonly jwksUrl: string;
   /** An OIDC issuer (`{url}/issuer`) with discovery and the same JWKS, for OIDC-signed tokens. */
   readonly issuer: string;
+  /** Publishes one more key from now on, as a provider rotating its keys does. */
+  publish(publicJwk: JWK): void;
 }
 
 /**
@@ -34,5 +36,12 @@ export async function serveKeys(
     }));
   const handle = await serveRouter(router, port);
   base = handle.url;
-  return { ...handle, jwksUrl: `${base}${jwksPath}`, issuer: `${base}/issuer` };
+  return {
+    ...handle,
+    jwksUrl: `${base}${jwksPath}`,
+    issuer: `${base}/issuer`,
+    publish: (publicJwk) => {
+      jwks.keys.push(publicJwk);
+    },
+  };
 }

@@ -1,3 +1,4 @@
+import type { JWK } from "jose";
 import { without } from "../providers/forgery-tools.js";
 import type { CheckCase, Outbound, OutboundCredentials, ProviderDescriptor } from "../providers/types.js";
 
@@ -13,6 +14,7 @@ export async function buildCases(
   outbound: Outbound,
   credentials: OutboundCredentials,
   now: Date,
+  publishKey?: (publicJwk: JWK) => void,
 ): Promise<CheckCase[]> {
   const event = outbound.events[0] ?? "";
   const valid = await outbound.build(event, credentials, now);
@@ -33,6 +35,17 @@ export async function buildCases(
       headers: without(valid.headers, header),
       body: valid.body,
     },
-    ...(await forgeries({ event, valid, credentials, outbound, now })),
+    ...(await forgeries({ event, valid, credentials, outbound, now, ...(publishKey ? { publishKey } : {}) })),
   ];
+}
+
+/** What no case can show from outside the handler, said in every report rather than left unsaid. */
+const UNCHECKABLE = [
+  "that a duplicate is processed only once: whtool sees the answer (2xx), not your side effects",
+  "that signatures are compared in constant time: timing over loopback is too noisy to judge",
+];
+
+/** The properties `whtool check` did not test for this provider. */
+export function notChecked(provider: ProviderDescriptor): string[] {
+  return [...UNCHECKABLE, ...provider.checkGaps];
 }

@@ -17,6 +17,7 @@ export async function runCases(
   const results: CaseResult[] = [];
   let reached = false;
   for (const testCase of cases) {
+    testCase.prepare?.();
     const answer = await postRaw(url, testCase.headers, testCase.body, {
       timeoutMs: budgetMs + Math.min(budgetMs, 1000),
     });

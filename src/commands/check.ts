@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { writePrivateFileAtomic } from "../adapters/files.js";
 import type { KeyServer } from "../adapters/key-server.js";
-import { buildCases } from "../check/cases.js";
+import { buildCases, notChecked } from "../check/cases.js";
 import { junitXml } from "../check/junit.js";
 import { checkKey } from "../check/keys.js";
 import { runCases } from "../check/run-cases.js";
@@ -61,7 +61,8 @@ export async function checkCommand(
         ),
       );
 
-    const cases = await buildCases(provider, outbound, credentials, ctx.now());
+    const cases = await buildCases(provider, outbound, credentials, ctx.now(), keyServer?.publish);
+    const gaps = notChecked(provider);
     const { results, unreachable } = await runCases(url, cases, budgetMs, flags.provider, (result) => {
       if (flags.json) emit(ctx, { type: "case", provider: flags.provider, ...result });
       else
@@ -75,7 +76,7 @@ export async function checkCommand(
     if (flags.junit !== undefined)
       await writePrivateFileAtomic(
         resolve(ctx.cwd, flags.junit),
-        junitXml(`whtool check ${flags.provider}`, results),
+        junitXml(`whtool check ${flags.provider}`, results, gaps),
       );
     if (flags.json)
       emit(ctx, {
@@ -85,13 +86,16 @@ export async function checkCommand(
         passed: failed === 0,
         cases: results.length,
         failed,
+        notChecked: gaps,
       });
-    else
+    else {
+      for (const gap of gaps) say(c.dim(`  not checked: ${gap}`));
       say(
         failed === 0
           ? c.green.bold(`all ${results.length} cases passed`)
           : c.red.bold(`${failed} of ${results.length} cases failed`),
       );
+    }
     return failed === 0 ? EXIT.ok : EXIT.failed;
   } finally {
     await keyServer?.close();

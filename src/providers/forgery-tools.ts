@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { HeaderPair } from "../core/delivery.js";
 import type { HmacScheme } from "./hmac-check.js";
+import { generateSigningKey, type SigningKey } from "./signing-key.js";
 import type { CheckCase, ForgeryInput } from "./types.js";
 
 /** Building blocks of the providers' forgeries for `whtool check`. */
@@ -71,4 +72,27 @@ export async function hmacForgeries(
     });
   }
   return cases;
+}
+
+/**
+ * A delivery signed by a key published only now (a new `kid`), as after a provider rotates its keys:
+ * a handler that caches the JWKS must refetch on an unknown kid, not reject until its cache expires.
+ */
+export async function rotatedKeyCase(
+  input: ForgeryInput,
+  alg: "ES256" | "RS256",
+  sign: (key: SigningKey) => Promise<{ headers: readonly HeaderPair[]; body: Uint8Array }>,
+): Promise<CheckCase[]> {
+  const { publishKey } = input;
+  if (publishKey === undefined) return [];
+  const rotated = await generateSigningKey(alg, `whtool-check-rotated-${randomBytes(4).toString("hex")}`);
+  return [
+    {
+      name: "valid, signed by a newly published key",
+      expect: "accept",
+      why: "after a key rotation the delivery's kid is not in a cached JWKS: refetch the JWKS on an unknown kid",
+      ...(await sign(rotated)),
+      prepare: () => publishKey(rotated.publicJwk),
+    },
+  ];
 }

@@ -92,6 +92,8 @@ export interface CheckCase {
   readonly why: string;
   readonly headers: readonly HeaderPair[];
   readonly body: Uint8Array;
+  /** Done just before this case is sent (the key-rotation case publishes its new key). */
+  prepare?(): void;
 }
 
 /** What a provider's forgeries are built from: a valid delivery and how it was made. */
@@ -101,6 +103,8 @@ export interface ForgeryInput {
   readonly credentials: OutboundCredentials;
   readonly outbound: Outbound;
   readonly now: Date;
+  /** JWT providers: publish another key in the JWKS the handler trusts (a key rotation). */
+  readonly publishKey?: (publicJwk: import("jose").JWK) => void;
 }
 
 /** The cases past the generic ones (valid, duplicate, missing signature) that this scheme must refuse or accept. */
@@ -121,6 +125,8 @@ export interface ProviderDescriptor extends Provider {
   readonly dedupe: { readonly followsRetryOf: boolean };
   /** How long the provider waits for an answer (`whtool check` fails a slower handler). */
   readonly answerBudgetMs: number;
+  /** What `whtool check` cannot test of this provider's rules, said in its report (not silence). */
+  readonly checkGaps: readonly string[];
   outbound(): Promise<Outbound>;
   forgeries(): Promise<Forgeries>;
   api(): Promise<ProviderApi>;

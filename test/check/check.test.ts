@@ -99,6 +99,43 @@ describe("whtool check catches naive handlers", () => {
     ]);
   });
 
+  it("one whose JWKS cache never refetches on an unknown kid (the seed's 24 h rule) fails the key-rotation case", async () => {
+    const port = await closedPort();
+    const handler = await startHandler("test/fixtures/handlers/naive-moneykit-24h-cache.mjs", {
+      MONEYKIT_API_URL: `http://127.0.0.1:${port}`,
+    });
+    const r = await runCli(
+      ["check", handler.url, "--provider", "moneykit", "--key-port", String(port), "--json"],
+      {
+        cwd: tempDir(),
+      },
+    );
+    handler.stop();
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    const failed = r.lines.filter((l) => l.type === "case" && l.passed === false).map((l) => l.name);
+    assert.deepEqual(failed, ["valid, signed by a newly published key"]);
+  });
+
+  it("says what it did not check, in the report, the --json summary and the JUnit file (as skipped)", async () => {
+    const dir = tempDir();
+    const handler = await startHandler("test/fixtures/handlers/naive-accept-all.mjs", {});
+    const r = await runCli(
+      ["check", handler.url, "--provider", "bracken", "--secret", "s", "--junit", "check.xml"],
+      {
+        cwd: dir,
+      },
+    );
+    handler.stop();
+    assert.match(r.stdout + r.stderr, /not checked: that a duplicate is processed only once/);
+    assert.match(r.stdout + r.stderr, /not checked: a body Bracken sends in other than compact JSON/);
+    const xml = readFileSync(join(dir, "check.xml"), "utf8");
+    assert.match(xml, /skipped="3"/);
+    assert.match(
+      xml,
+      /<skipped message="that signatures are compared in constant time: timing over loopback is too noisy to judge"\/>/,
+    );
+  });
+
   it("writes JUnit XML naming the failures", async () => {
     const dir = tempDir();
     const handler = await startHandler("test/fixtures/handlers/naive-accept-all.mjs", {});

@@ -14,6 +14,9 @@ export const bracken: ProviderDescriptor = {
   credentials: { kind: "hmac", secretEnv: "BRACKEN_WEBHOOK_SECRET" },
   dedupe: { followsRetryOf: false },
   answerBudgetMs: 10_000,
+  checkGaps: [
+    "a body Bracken sends in other than compact JSON: it signs JSON.stringify(body), and whether it ever sends other bytes is undocumented",
+  ],
   outbound: async () => (await import("./outbound.js")).brackenOutbound,
   forgeries: async () => (await import("./forgeries.js")).brackenForgeries,
   api: async () => (await import("./api.js")).brackenApi,

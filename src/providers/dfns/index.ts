@@ -15,6 +15,7 @@ export const dfns: ProviderDescriptor = {
   dedupe: { followsRetryOf: true },
   // Dfns asks for a quick 200 ("respond quickly… within a few seconds").
   answerBudgetMs: 3000,
+  checkGaps: [],
   outbound: async () => (await import("./outbound.js")).dfnsOutbound,
   forgeries: async () => (await import("./forgeries.js")).dfnsForgeries,
   api: async () => (await import("./api.js")).dfnsApi,

@@ -14,6 +14,7 @@ export const kopokopo: ProviderDescriptor = {
   credentials: { kind: "hmac", secretEnv: "KOPOKOPO_API_KEY" },
   dedupe: { followsRetryOf: false },
   answerBudgetMs: 10_000,
+  checkGaps: [],
   outbound: async () => (await import("./outbound.js")).kopokopoOutbound,
   forgeries: async () => (await import("./forgeries.js")).kopokopoForgeries,
   api: async () => (await import("./api.js")).kopokopoApi,

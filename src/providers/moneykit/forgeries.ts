@@ -1,12 +1,13 @@
 import type { HeaderPair } from "../../core/delivery.js";
-import { pretty, tamper, unsigned } from "../forgery-tools.js";
+import { pretty, rotatedKeyCase, tamper, unsigned } from "../forgery-tools.js";
 import { generateSigningKey, type SigningKey } from "../signing-key.js";
 import type { Forgeries } from "../types.js";
 import { MONEYKIT_SIGNATURE_HEADER } from "./info.js";
 import { moneykitHeaders, signMoneyKit } from "./sign.js";
 
 /** What MoneyKit's ES256 token and body hash must refuse, and the non-compact body they must accept. */
-export const moneykitForgeries: Forgeries = async ({ valid, credentials, now }) => {
+export const moneykitForgeries: Forgeries = async (input) => {
+  const { valid, credentials, now } = input;
   const key = credentials.key as SigningKey;
   const iat = Math.floor(now.getTime() / 1000);
   const token = (headers: readonly HeaderPair[]) =>
@@ -47,5 +48,8 @@ export const moneykitForgeries: Forgeries = async ({ valid, credentials, now }) 
       why: "the hash covers the exact bytes; re-serialising breaks it",
       ...with_(await signMoneyKit(body, key, { iat }), body),
     },
+    ...(await rotatedKeyCase(input, "ES256", async (rotated) =>
+      with_(await signMoneyKit(valid.body, rotated, { iat })),
+    )),
   ];
 };

@@ -19,6 +19,7 @@ export const moneykit: ProviderDescriptor = {
   },
   dedupe: { followsRetryOf: false },
   answerBudgetMs: 10_000,
+  checkGaps: [],
   outbound: async () => (await import("./outbound.js")).moneykitOutbound,
   forgeries: async () => (await import("./forgeries.js")).moneykitForgeries,
   api: async () => (await import("./api.js")).moneykitApi,

@@ -1,12 +1,13 @@
 import { randomBytes } from "node:crypto";
-import { unsigned } from "../forgery-tools.js";
+import { rotatedKeyCase, unsigned } from "../forgery-tools.js";
 import { generateSigningKey, type SigningKey } from "../signing-key.js";
 import type { CheckCase, Forgeries } from "../types.js";
 import { PPS_SAMPLE_TENANT } from "./outbound.js";
 import { ppsHeaders, signPpsToken } from "./sign.js";
 
 /** What a PointServices handler must refuse: expired, foreign-keyed, unsigned, untrusted or mis-addressed tokens. */
-export const ppsForgeries: Forgeries = async ({ valid, credentials, now }) => {
+export const ppsForgeries: Forgeries = async (input) => {
+  const { valid, credentials, now } = input;
   const key = credentials.key as SigningKey;
   const iat = Math.floor(now.getTime() / 1000);
   const issuer = credentials.issuer ?? "";
@@ -46,5 +47,9 @@ export const ppsForgeries: Forgeries = async ({ valid, credentials, now }) => {
       "aud is not the project the handler trusts",
       signPpsToken(key, { ...base, audience: `${audience}-other` }),
     ),
+    ...(await rotatedKeyCase(input, "RS256", async (rotated) => ({
+      headers: headersOf(await signPpsToken(rotated, base)),
+      body: valid.body,
+    }))),
   ];
 };

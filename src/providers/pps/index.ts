@@ -22,6 +22,7 @@ export const pps: ProviderDescriptor = {
   },
   dedupe: { followsRetryOf: false },
   answerBudgetMs: 10_000,
+  checkGaps: [],
   outbound: async () => (await import("./outbound.js")).ppsOutbound,
   forgeries: async () => (await import("./forgeries.js")).ppsForgeries,
   api: async () => (await import("./api.js")).ppsApi,
