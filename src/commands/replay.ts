@@ -1,9 +1,10 @@
 import { postRaw } from "../adapters/http-post.js";
 import type { Context } from "../context.js";
 import { type CaptureRecord, toDelivery } from "../core/capture-format.js";
+import { answered2xx, firstLine } from "../core/post-result.js";
 import { EXIT, networkError, usageError, WhtoolError } from "../errors.js";
-import { hopByHopStripped } from "../listen/session.js";
-import { answered2xx, answerText } from "../ui/answer-text.js";
+import { hopByHopStripped } from "../listen/forward.js";
+import { answerWithBody } from "../ui/answer-text.js";
 import { emit } from "../ui/json-lines.js";
 import { colourFor } from "../ui/style.js";
 import { captureRecords } from "./capture-source.js";
@@ -42,6 +43,10 @@ export async function replayCommand(
       ctx.stderr.write(c.yellow(`skipped ${record.id}: its body was over the limit and not kept\n`));
       continue;
     }
+    if (record.refused !== undefined) {
+      ctx.stderr.write(c.yellow(`skipped ${record.id}: refused before it was read, nothing to resend\n`));
+      continue;
+    }
     const delivery = toDelivery(record);
     const result = await postRaw(flags.to, hopByHopStripped(delivery.headers), delivery.body, {
       method: delivery.method,
@@ -58,8 +63,12 @@ export async function replayCommand(
         status: result.status,
         error: result.error,
         durationMs: result.durationMs,
+        firstLine: firstLine(result.body),
       });
-    else ctx.stderr.write(`${record.id} ${record.provider ?? "?"} → ${answerText(result, c)}\n`);
+    else
+      ctx.stderr.write(
+        `${record.id} ${record.provider ?? "?"} → ${answerWithBody(result, firstLine(result.body), c)}\n`,
+      );
   }
   if (considered === 0)
     throw new WhtoolError(
