@@ -91,7 +91,7 @@ describe("the receiver pipeline", { timeout: 30_000 }, () => {
     assert.equal(offPath?.arrival, "off-path");
     assert.equal(offPath?.verified, false, "an off-path request is not verified");
     assert.deepEqual(
-      (offPath?.checks as { name: string }[]).map((c) => c.name),
+      ((offPath?.checks ?? []) as { name: string }[]).map((c) => c.name),
       ["path"],
     );
     assert.equal(offPath?.duplicateOf, null, "an off-path request is not deduped");
