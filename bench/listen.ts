@@ -4,6 +4,7 @@
 // verifier a user writes by hand from the Dfns guide (listen-hand-server.ts), and `whtool listen
 // --json > /dev/null` capturing to a file. Figures, not assertions.
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -24,6 +25,8 @@ export interface ListenBenchOptions {
 
 interface Figures {
   readonly rps: number;
+  /** The server's own CPU time per request (Linux /proc; NaN elsewhere): steadier than req/s on a busy machine. */
+  readonly cpuUs: number;
   readonly ok: number;
   readonly other: number;
   readonly peakMb: number;
@@ -66,7 +69,7 @@ export async function benchListen(options: ListenBenchOptions): Promise<void> {
     options.listenNodeArgs,
   );
   const line = (name: string, f: Figures, ratios: string) =>
-    `  ${name.padEnd(34)} ${Math.round(f.rps).toLocaleString("en").padStart(7)} req/s  peak RSS ${String(f.peakMb).padStart(4)} MB  ${ratios}${f.other > 0 ? `  (${f.other} not 200)` : ""}\n`;
+    `  ${name.padEnd(34)} ${Math.round(f.rps).toLocaleString("en").padStart(7)} req/s  ${f.cpuUs.toFixed(0).padStart(4)} µs CPU/req  peak RSS ${String(f.peakMb).padStart(4)} MB  ${ratios}${f.other > 0 ? `  (${f.other} not 200)` : ""}\n`;
   process.stdout.write(
     `listen throughput (${CONNECTIONS} connections, ${options.seconds} s each, signed ${body.length}-byte Dfns POST)\n` +
       line("bare node:http", bare, "") +
@@ -74,7 +77,7 @@ export async function benchListen(options: ListenBenchOptions): Promise<void> {
       line(
         "whtool listen --json (capture on)",
         listen,
-        `${(listen.rps / verifier.rps).toFixed(2)}× hand-written, ${(listen.rps / bare.rps).toFixed(2)}× bare`,
+        `${(listen.rps / verifier.rps).toFixed(2)}× hand-written, ${(listen.rps / bare.rps).toFixed(2)}× bare (req/s)`,
       ),
   );
 }
@@ -122,13 +125,27 @@ async function load(
     );
     // Warm up (JIT, connections), then measure.
     await hammer(pool, body, headers, 500);
+    const cpuBefore = cpuMs(child.pid);
     const { count, ok, ms } = await hammer(pool, body, headers, seconds * 1000);
+    const cpuUs = ((cpuMs(child.pid) - cpuBefore) * 1000) / count;
     child.kill("SIGTERM");
     await exited;
-    return { rps: (count / ms) * 1000, ok, other: count - ok, peakMb: peakMbIn(stderr) };
+    return { rps: (count / ms) * 1000, cpuUs, ok, other: count - ok, peakMb: peakMbIn(stderr) };
   } finally {
     await pool.close();
     if (child.exitCode === null) child.kill("SIGKILL");
+  }
+}
+
+/** User + system CPU milliseconds a process has used so far, from /proc (clock ticks of 10 ms). */
+function cpuMs(pid: number | undefined): number {
+  try {
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
   }
 }
 
