@@ -69,6 +69,10 @@ describe("what the forward target answered", { timeout: 30_000 }, () => {
     // Readers of deliveries see one delivery, and no warning about the follow-up line.
     const parsed = parseCaptureText(readFileSync(capture, "utf8"), capture);
     assert.deepEqual([parsed.records.length, parsed.warnings], [1, []]);
+    const verified = await runCli(["verify", capture, "--json"], { env: ENV });
+    assert.equal(verified.code, 0, verified.stderr);
+    assert.equal(verified.lines.length, 1, "the streaming reader skips the follow-up too");
+    assert.doesNotMatch(verified.stderr, /warning/);
 
     const types = result.lines.map((l) => l.type).filter((t) => t === "delivery" || t === "forward");
     assert.deepEqual(types, ["delivery", "forward"], "the forward line follows its delivery");
