@@ -1,6 +1,7 @@
 // npm run bench: prints figures, asserts nothing. Verification throughput per provider (in-process),
 // the start-up time of `whtool verify` as CI runs it (spawned, one capture line), a listener burst,
-// and a large capture (see large-capture.ts).
+// listen req/s against bare node:http and a hand-written verifier (see listen.ts), and a large
+// capture (see large-capture.ts).
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,6 +19,7 @@ import { ppsHeaders, signPpsToken } from "../src/providers/pps/sign.js";
 import { generateSigningKey, jwksOf } from "../src/providers/signing-key.js";
 import type { VerifyOptions } from "../src/providers/types.js";
 import { benchLargeCapture } from "./large-capture.js";
+import { benchListen } from "./listen.js";
 
 const at = new Date();
 const iat = Math.floor(at.getTime() / 1000);
@@ -180,6 +182,8 @@ process.stdout.write(
     `listen burst: ${burst} concurrent deliveries (verify + capture + answer) in ${ms.toFixed(0)} ms, ${Math.round((burst / ms) * 1000)} deliveries/s, ${ok} answered 200\n`,
   );
 }
+
+await benchListen({ dir, secret, seconds: 5 });
 
 await benchLargeCapture(dir, secret);
 

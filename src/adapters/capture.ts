@@ -1,5 +1,10 @@
 import { constants, open } from "node:fs/promises";
-import { type CaptureRecord, type ParsedCapture, serialiseRecord } from "../core/capture-format.js";
+import {
+  type CaptureRecord,
+  type FollowUpRecord,
+  type ParsedCapture,
+  serialiseRecord,
+} from "../core/capture-format.js";
 import { readCaptureFileStream } from "./capture-reader.js";
 import { openPrivateAppend } from "./files.js";
 
@@ -84,7 +89,7 @@ export class CaptureWriter {
     }
   }
 
-  append(record: CaptureRecord): Promise<void> {
+  append(record: CaptureRecord | FollowUpRecord): Promise<void> {
     if (this.#closed) return Promise.reject(new Error(`capture file ${this.path} is closed`));
     const line = Buffer.from(serialiseRecord(record));
     return new Promise<void>((resolve, reject) => {

@@ -1,17 +1,8 @@
 import type { HeaderPair } from "../core/delivery.js";
+import type { PostResult } from "../core/post-result.js";
 
-export interface PostResult {
-  /** The receiver's status, or null when no answer came (error says why). */
-  readonly status: number | null;
-  readonly error: string | null;
-  /** No connection could be made (refused, no route, no such host): nothing was there to answer. */
-  readonly unreachable: boolean;
-  /** Connected and sent, but no answer came within the timeout. */
-  readonly timedOut: boolean;
-  readonly durationMs: number;
-  readonly headers: readonly HeaderPair[];
-  readonly body: Buffer;
-}
+// The result is plain data in the core, so ui/ can render it without importing this adapter.
+export type { PostResult } from "../core/post-result.js";
 
 /** Headers the HTTP client owns for the new connection; copying them from a capture would corrupt the request. */
 const CONNECTION_HEADERS = new Set([

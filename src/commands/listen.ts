@@ -10,6 +10,7 @@ import { doctorSetups } from "../config/credential-candidates.js";
 import type { KeyFlags } from "../config/verify-options.js";
 import type { Context } from "../context.js";
 import type { DedupeIndex } from "../core/dedupe.js";
+import { countsAsDelivery } from "../core/events.js";
 import { printable } from "../core/printable.js";
 import type { ProviderId } from "../core/provider-id.js";
 import { parseDuration } from "../core/time.js";
@@ -17,11 +18,11 @@ import type { Verdict } from "../core/verdict.js";
 import { EXIT, usageError } from "../errors.js";
 import { LiveListener } from "../listen/live.js";
 import { parseRespondCodes, ResponseScript } from "../listen/respond.js";
-import type { ListenEvent } from "../listen/session.js";
 import { type VerifyOptionsSource, verifyOptionsCache } from "../listen/verify-cache.js";
 import { newDedupeIndex, PROVIDERS } from "../providers/index.js";
-import { deliveryLine, emit } from "../ui/json-lines.js";
-import { formatDeliveryEvent, formatErrorEvent, formatForwardEvent } from "../ui/listen-text.js";
+import { type BatchedOutput, batchedOutput } from "../ui/batched-output.js";
+import { emit } from "../ui/json-lines.js";
+import { listenReporter } from "../ui/listen-report.js";
 import { colourFor } from "../ui/style.js";
 import { registerInput } from "./register.js";
 
@@ -51,8 +52,26 @@ export interface ListenFlags extends KeyFlags {
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
 
-export async function listenCommand(flags: ListenFlags, ctx: Context): Promise<number> {
+export async function listenCommand(flags: ListenFlags, terminal: Context): Promise<number> {
   const settings = parseFlags(flags);
+  // Everything listen prints goes out in one write per turn of the event loop, not one per line.
+  const stdout = batchedOutput(terminal.stdout);
+  const stderr = batchedOutput(terminal.stderr);
+  const ctx: Context = { ...terminal, stdout, stderr };
+  try {
+    return await listenWith(flags, settings, ctx, { terminal, stderr });
+  } finally {
+    stdout.flush();
+    stderr.flush();
+  }
+}
+
+async function listenWith(
+  flags: ListenFlags,
+  settings: ReturnType<typeof parseFlags>,
+  ctx: Context,
+  screen: { readonly terminal: Context; readonly stderr: BatchedOutput },
+): Promise<number> {
   const say = (line: string) => ctx.stderr.write(`${line}\n`);
   const c = colourFor(ctx.stderr, ctx.env);
   if (!LOOPBACK.has(flags.host))
@@ -81,6 +100,13 @@ export async function listenCommand(flags: ListenFlags, ctx: Context): Promise<n
   let unconfigured = 0;
   const startedAt = Date.now();
   const mode = flags.tunnel ?? (flags.publicUrl || !ctx.env.NGROK_AUTHTOKEN ? "none" : "ngrok");
+  const report = listenReporter({
+    json: flags.json === true,
+    verbose: flags.verbose === true,
+    out: { stdout: ctx.stdout, stderr: screen.stderr },
+    terminal: screen.terminal,
+    c,
+  });
   const live = await LiveListener.start(
     {
       host: flags.host,
@@ -93,7 +119,6 @@ export async function listenCommand(flags: ListenFlags, ctx: Context): Promise<n
       retain: false,
       tunnel: {
         mode,
-        spinner: !flags.json,
         ...(flags.publicUrl ? { publicUrl: flags.publicUrl } : {}),
         ...(flags.ngrokDomain ? { domain: flags.ngrokDomain } : {}),
       },
@@ -104,12 +129,12 @@ export async function listenCommand(flags: ListenFlags, ctx: Context): Promise<n
     },
     ctx,
     (event) => {
-      if (event.type === "delivery") {
+      if (event.type === "delivery" && countsAsDelivery(event)) {
         total++;
         if (!event.verdict.verified) failed++;
         if (event.verdict.reason === "no_secret") unconfigured++;
       }
-      report(event, flags, ctx, c);
+      report(event);
     },
   ).catch(async (error: unknown) => {
     await capture?.close();
@@ -146,7 +171,12 @@ export async function listenCommand(flags: ListenFlags, ctx: Context): Promise<n
     // Deliveries are not retained (listen may run for days): count what is still to come.
     const remaining =
       settings.exitAfter === undefined ? Number.POSITIVE_INFINITY : settings.exitAfter - total;
-    const reached = await live.waitFor(remaining, () => true, settings.timeoutMs ?? 2 ** 31 - 1, ctx.signal);
+    const reached = await live.waitFor(
+      remaining,
+      countsAsDelivery,
+      settings.timeoutMs ?? 2 ** 31 - 1,
+      ctx.signal,
+    );
     if (settings.exitAfter !== undefined && !reached && !ctx.signal.aborted) {
       say(c.red(`timed out with ${total} of ${settings.exitAfter} deliveries`));
       return EXIT.failed;
@@ -293,23 +323,4 @@ async function primeDedupe(path: string, dedupe: DedupeIndex, say: (line: string
         meta: verdict.meta ?? {},
       });
   }
-}
-
-function report(event: ListenEvent, flags: ListenFlags, ctx: Context, c: ReturnType<typeof colourFor>): void {
-  if (flags.json) {
-    if (event.type === "delivery")
-      emit(ctx, {
-        ...deliveryLine(event.delivery.id, event.verdict, event.duplicateOf),
-        receivedAt: event.delivery.receivedAt.toISOString(),
-        path: event.delivery.path,
-        status: event.status,
-        skewS: event.skewS,
-        note: event.note,
-      });
-    else emit(ctx, { ...event });
-    return;
-  }
-  if (event.type === "delivery") ctx.stderr.write(formatDeliveryEvent(event, c, flags.verbose === true));
-  else if (event.type === "forward") ctx.stderr.write(formatForwardEvent(event, c));
-  else ctx.stderr.write(formatErrorEvent(event, c));
 }

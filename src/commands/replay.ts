@@ -1,9 +1,9 @@
 import { postRaw } from "../adapters/http-post.js";
 import type { Context } from "../context.js";
 import { type CaptureRecord, toDelivery } from "../core/capture-format.js";
+import { answered2xx, firstLine } from "../core/post-result.js";
 import { EXIT, networkError, usageError, WhtoolError } from "../errors.js";
-import { hopByHopStripped } from "../listen/session.js";
-import { answered2xx } from "../ui/answer-text.js";
+import { hopByHopStripped } from "../listen/forward.js";
 import { emit } from "../ui/json-lines.js";
 import { formatReplayed, formatSkipped } from "../ui/replay-text.js";
 import { colourFor } from "../ui/style.js";
@@ -45,7 +45,11 @@ export async function replayCommand(
     for await (const record of records) {
       considered++;
       if (typeof record.oversizeBytes === "number") {
-        ctx.stderr.write(formatSkipped(record, c));
+        ctx.stderr.write(formatSkipped(record, "its body was over the limit and not kept", c));
+        continue;
+      }
+      if (record.refused !== undefined) {
+        ctx.stderr.write(formatSkipped(record, "refused before it was read, nothing to resend", c));
         continue;
       }
       const delivery = toDelivery(record);
@@ -65,6 +69,7 @@ export async function replayCommand(
           status: result.status,
           error: result.error,
           durationMs: result.durationMs,
+          firstLine: firstLine(result.body),
         });
       else ctx.stderr.write(formatReplayed(record, result, c));
     }

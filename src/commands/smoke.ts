@@ -79,7 +79,7 @@ export async function smokeCommand(flags: SmokeFlags, ctx: Context): Promise<num
           ? { mode: "none" }
           : flags.publicUrl
             ? { mode: "none", publicUrl: flags.publicUrl }
-            : { mode: "ngrok", spinner: false },
+            : { mode: "ngrok" },
       },
       run,
       () => undefined,

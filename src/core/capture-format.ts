@@ -17,6 +17,91 @@ export interface CaptureRecord {
   readonly [extra: string]: unknown;
 }
 
+/**
+ * Written after a forwarded delivery's own record (which is appended before forwarding, with
+ * `response: null`): what the target answered and what the sender was then answered. Readers of
+ * deliveries (verify, replay, check, dedupe) skip these lines; `followUpOf` reads one.
+ */
+export interface FollowUpRecord {
+  readonly v: 1;
+  /** The id of the delivery this completes. */
+  readonly followUp: string;
+  readonly at: string;
+  readonly forward: {
+    readonly url: string;
+    readonly status: number | null;
+    readonly error: string | null;
+    readonly durationMs: number;
+    readonly headers: readonly HeaderPair[];
+    /** The first FOLLOW_UP_BODY_BYTES bytes of the target's body; `bodyBytes` is its whole size. */
+    readonly bodyBase64: string;
+    readonly bodyBytes: number;
+  };
+  readonly response: { readonly status: number };
+}
+
+/** How much of a forward target's answer is kept: enough to read an error message. */
+export const FOLLOW_UP_BODY_BYTES = 1024;
+
+export function followUpRecord(
+  id: string,
+  at: Date,
+  forward: Omit<FollowUpRecord["forward"], "bodyBase64" | "bodyBytes"> & { readonly body: Uint8Array },
+  status: number,
+): FollowUpRecord {
+  const { body, ...rest } = forward;
+  const kept = body.subarray(0, FOLLOW_UP_BODY_BYTES);
+  return {
+    v: 1,
+    followUp: id,
+    at: at.toISOString(),
+    forward: {
+      ...rest,
+      bodyBase64: Buffer.from(kept.buffer, kept.byteOffset, kept.byteLength).toString("base64"),
+      bodyBytes: body.byteLength,
+    },
+    response: { status },
+  };
+}
+
+/** A parsed capture line that is a follow-up record, or undefined. */
+export function followUpOf(value: unknown): FollowUpRecord | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const r = value as Record<string, unknown>;
+  return r.v === 1 && typeof r.followUp === "string" && typeof r.forward === "object" && r.forward !== null
+    ? (value as FollowUpRecord)
+    : undefined;
+}
+
+/**
+ * A request refused before any body was read (Node's parser: 431 header block too large, 400
+ * unreadable), recorded so no request is dropped silently: no headers, no body, `refused` says why.
+ */
+export function refusedRecord(
+  id: string,
+  refusal: {
+    readonly status: number;
+    readonly reason: string;
+    readonly remote: string | null;
+    readonly at: Date;
+  },
+): CaptureRecord {
+  return {
+    v: 1,
+    id,
+    receivedAt: refusal.at.toISOString(),
+    method: "",
+    path: "",
+    remote: refusal.remote,
+    headers: [],
+    bodyBase64: "",
+    provider: null,
+    verdict: null,
+    response: { status: refusal.status },
+    refused: { status: refusal.status, reason: refusal.reason },
+  };
+}
+
 export interface ParsedCapture {
   readonly records: readonly CaptureRecord[];
   readonly warnings: readonly string[];
@@ -60,7 +145,7 @@ export function toRecord(
   };
 }
 
-export function serialiseRecord(record: CaptureRecord): string {
+export function serialiseRecord(record: CaptureRecord | FollowUpRecord): string {
   return `${JSON.stringify(record)}\n`;
 }
 
@@ -91,7 +176,7 @@ function invalidRecord(value: unknown): string | undefined {
   return undefined;
 }
 
-/** What one capture line holds: a record, a warning naming why it was skipped, or nothing (blank). */
+/** What one capture line holds: a record, a warning naming why it was skipped, or nothing (blank, or a follow-up). */
 export type CaptureLine = { readonly record: CaptureRecord } | { readonly warning: string } | null;
 
 /**
@@ -117,6 +202,8 @@ export function parseCaptureLine(
         : `${source}:${lineNumber}: not JSON: skipped`,
     };
   }
+  // A forward's follow-up completes a delivery already read: not a delivery of its own.
+  if (followUpOf(value)) return null;
   const problem = invalidRecord(value);
   if (problem) return { warning: `${source}:${lineNumber}: not a capture record (${problem}): skipped` };
   return { record: value as CaptureRecord };

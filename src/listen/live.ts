@@ -3,11 +3,11 @@ import { type ListenerHandle, startListener } from "../adapters/listener.js";
 import { openNgrokTunnel, type Tunnel } from "../adapters/tunnel.js";
 import type { Context } from "../context.js";
 import type { DedupeIndex } from "../core/dedupe.js";
+import type { DeliveryEvent, ListenEvent } from "../core/events.js";
 import type { ProviderId } from "../core/provider-id.js";
 import { tunnelError, usageError } from "../errors.js";
-import { canSpin } from "../ui/progress.js";
 import type { ResponseScript } from "./respond.js";
-import { type DeliveryEvent, type ListenEvent, ListenSession, type SessionOptions } from "./session.js";
+import { ListenSession, type SessionOptions } from "./session.js";
 import type { VerifyOptionsSource } from "./verify-cache.js";
 
 export interface LiveOptions {
@@ -27,12 +27,11 @@ export interface LiveOptions {
    * short. Listen, which may run for days, does not; waitFor works either way.
    */
   readonly retain: boolean;
-  /** ngrok, or none (with an optional URL the user already routes here). */
+  /** ngrok, or none (with an optional URL the user already routes here). Its state is reported as events. */
   readonly tunnel: {
     readonly mode: "ngrok" | "none";
     readonly publicUrl?: string;
     readonly domain?: string;
-    readonly spinner?: boolean;
   };
 }
 
@@ -67,6 +66,7 @@ export class LiveListener {
       path: options.path,
       maxBody: options.maxBody,
       dedupe: options.dedupe,
+      now: () => ctx.now(),
       verifyOptions: options.verifyOptions,
       ...(options.doctor ? { doctor: options.doctor } : {}),
       onEvent: (event) => {
@@ -84,7 +84,13 @@ export class LiveListener {
     let listener: ListenerHandle;
     try {
       listener = await startListener(
-        { host: options.host, port: options.port, maxBody: options.maxBody, now: () => ctx.now() },
+        {
+          host: options.host,
+          port: options.port,
+          maxBody: options.maxBody,
+          now: () => ctx.now(),
+          onRefused: (refusal) => session.refused(refusal),
+        },
         (request) => session.handle(request),
       );
     } catch (error) {
@@ -97,7 +103,8 @@ export class LiveListener {
     }
     let tunnel: Tunnel | undefined;
     try {
-      if (options.tunnel.mode === "ngrok") tunnel = await connectTunnel(listener.port, options.tunnel, ctx);
+      if (options.tunnel.mode === "ngrok")
+        tunnel = await connectTunnel(listener.port, options.tunnel, ctx, onEvent);
     } catch (error) {
       await listener.close();
       throw error;
@@ -157,7 +164,12 @@ export class LiveListener {
   }
 }
 
-async function connectTunnel(port: number, tunnel: LiveOptions["tunnel"], ctx: Context): Promise<Tunnel> {
+async function connectTunnel(
+  port: number,
+  tunnel: LiveOptions["tunnel"],
+  ctx: Context,
+  onEvent: (event: ListenEvent) => void,
+): Promise<Tunnel> {
   const authtoken = ctx.env.NGROK_AUTHTOKEN;
   if (!authtoken)
     throw tunnelError(
@@ -165,10 +177,7 @@ async function connectTunnel(port: number, tunnel: LiveOptions["tunnel"], ctx: C
       "set it in the environment or .env (https://dashboard.ngrok.com/get-started/your-authtoken), or use --public-url / --tunnel none",
     );
   const domain = tunnel.domain ?? ctx.env.NGROK_DOMAIN;
-  const spinner =
-    tunnel.spinner && canSpin(ctx)
-      ? (await import("ora")).default({ text: "opening an ngrok tunnel…", stream: process.stderr }).start()
-      : undefined;
+  onEvent({ type: "tunnel", state: "connecting", provider: "ngrok" });
   try {
     const opened = await openNgrokTunnel({
       addr: `127.0.0.1:${port}`,
@@ -176,10 +185,10 @@ async function connectTunnel(port: number, tunnel: LiveOptions["tunnel"], ctx: C
       authtoken,
       ...(domain ? { domain } : {}),
     });
-    spinner?.succeed(`ngrok tunnel open: ${opened.url}`);
+    onEvent({ type: "tunnel", state: "open", provider: "ngrok", url: opened.url });
     return opened;
   } catch (error) {
-    spinner?.fail("ngrok tunnel failed");
+    onEvent({ type: "tunnel", state: "failed", provider: "ngrok", message: (error as Error).message });
     throw error;
   }
 }

@@ -1,3 +1,4 @@
+import type { Arrival } from "../core/events.js";
 import type { Verdict } from "../core/verdict.js";
 
 /** `--respond 200` or `--respond 500,500,200`: one status per delivery, the last repeating. */
@@ -18,6 +19,30 @@ export class ResponseScript {
     this.#next++;
     return code;
   }
+}
+
+export interface AnswerFacts {
+  readonly arrival: Arrival;
+  readonly verdict: Verdict;
+  /** The provider's status for a failed signature (401, or 403 where its docs ask). */
+  readonly rejectStatus: number;
+  /** This delivery's --respond status; taken only for webhook arrivals, so 404/413 use none up. */
+  readonly scripted?: number;
+  /** With --forward-to: what the target answered (null: nothing answered). */
+  readonly forwarded?: number | null;
+}
+
+/**
+ * The one place the status answered to a sender is decided: 413 for a body over --max-body, 404 off
+ * the webhook path, else the scripted status, else the forward target's (502 when it did not
+ * answer), else what a careful receiver answers (defaultStatus).
+ */
+export function decideStatus(facts: AnswerFacts): number {
+  if (facts.arrival === "oversize") return 413;
+  if (facts.arrival === "off-path") return 404;
+  if (facts.scripted !== undefined) return facts.scripted;
+  if (facts.forwarded !== undefined) return facts.forwarded ?? 502;
+  return defaultStatus(facts.verdict, facts.rejectStatus);
 }
 
 /**

@@ -1,42 +1,29 @@
-import { randomBytes } from "node:crypto";
 import type { CaptureWriter } from "../adapters/capture.js";
-import { isConnectionHeader, postRaw } from "../adapters/http-post.js";
-import type { Answer, IncomingRequest } from "../adapters/listener.js";
-import { toRecord } from "../core/capture-format.js";
+import type { Answer, IncomingRequest, Refusal } from "../adapters/listener.js";
+import {
+  type CaptureRecord,
+  type FollowUpRecord,
+  followUpRecord,
+  refusedRecord,
+  toRecord,
+} from "../core/capture-format.js";
 import type { DedupeIndex } from "../core/dedupe.js";
-import type { Delivery, HeaderPair } from "../core/delivery.js";
-import { headerValue } from "../core/delivery.js";
+import type { Delivery } from "../core/delivery.js";
+import type { Arrival, DeliveryEvent, ListenEvent } from "../core/events.js";
+import { firstLine } from "../core/post-result.js";
 import type { ProviderId } from "../core/provider-id.js";
 import { type Verdict, VerdictBuilder } from "../core/verdict.js";
 import { type DoctorInput, diagnose } from "../providers/doctor/index.js";
 import { detectProvider, PROVIDERS } from "../providers/index.js";
 import type { VerifyOptions } from "../providers/types.js";
-import { defaultStatus, type ResponseScript } from "./respond.js";
+import { arrivalNote, classify } from "./classify.js";
+import { newDeliveryId } from "./delivery-id.js";
+import { forwardDelivery } from "./forward.js";
+import { decideStatus, type ResponseScript } from "./respond.js";
 
-export interface DeliveryEvent {
-  readonly type: "delivery";
-  readonly delivery: Delivery;
-  readonly verdict: Verdict;
-  readonly duplicateOf: string | null;
-  readonly status: number;
-  /** Seconds between the provider's own send time (when it states one) and receipt. */
-  readonly skewS: number | null;
-  readonly note: string | null;
-}
-export interface ForwardEvent {
-  readonly type: "forward";
-  readonly id: string;
-  readonly url: string;
-  readonly status: number | null;
-  readonly error: string | null;
-  readonly durationMs: number;
-}
-export interface ErrorEvent {
-  readonly type: "error";
-  readonly id: string | null;
-  readonly message: string;
-}
-export type ListenEvent = DeliveryEvent | ForwardEvent | ErrorEvent;
+// The event types live in the core (ui/ renders them); re-exported for the loop, which imports them here.
+export type { DeliveryEvent, ErrorEvent, ForwardEvent, ListenEvent, RefusedEvent } from "../core/events.js";
+export { hopByHopStripped } from "./forward.js";
 
 export interface SessionOptions {
   readonly path: string;
@@ -47,6 +34,8 @@ export interface SessionOptions {
   readonly forwardTo?: string;
   readonly forwardTimeoutMs?: number;
   readonly dedupe: DedupeIndex;
+  /** The clock for records written after receipt (follow-ups); the listener stamps receipt itself. */
+  readonly now?: () => Date;
   /** Verification settings per provider; a missing secret gives `no_secret` verdicts, not a crash. */
   verifyOptions(provider: ProviderId): Omit<VerifyOptions, "at">;
   /** What the signature doctor needs to explain a failed delivery; without it, no diagnosis. */
@@ -54,20 +43,18 @@ export interface SessionOptions {
   onEvent(event: ListenEvent): void;
 }
 
-/** Unique and roughly time-ordered: sorting capture ids sorts deliveries by arrival. */
-export function newDeliveryId(at: Date): string {
-  return `d_${at.getTime().toString(36).padStart(9, "0")}${randomBytes(5).toString("hex")}`;
-}
-
 /**
- * One delivery, start to end: verify, capture (always before answering, and before forwarding),
- * forward, decide the answer, report. Never throws: whatever breaks is reported and answered.
+ * The receiver, one straight pipeline per request: classify (method, size, path) → verify (webhooks
+ * only; the doctor only for failures) → dedupe (webhooks only) → decide the answer (decideStatus) →
+ * capture once, before answering and before forwarding → forward → emit. Never throws: whatever
+ * breaks is reported and answered.
  */
 export class ListenSession {
   constructor(private readonly options: SessionOptions) {}
 
   async handle(request: IncomingRequest): Promise<Answer> {
-    if (request.method === "GET" || request.method === "HEAD")
+    const arrival = classify(request, this.options.path);
+    if (arrival === "probe")
       return { status: 200, body: `whtool is listening: POST webhooks to ${this.options.path}\n` };
 
     const delivery: Delivery = {
@@ -79,48 +66,83 @@ export class ListenSession {
       receivedAt: request.receivedAt,
       ...(request.remote === null ? {} : { remote: request.remote }),
     };
+    const webhook = arrival === "webhook";
+    const note = arrivalNote(arrival, request, this.options);
     const provider = this.options.provider ?? detectProvider(delivery.headers);
-    const onPath = request.path.split("?")[0] === this.options.path;
-    let verdict: Verdict;
-    let note: string | null = null;
-    if (request.oversizeBytes !== null) {
-      note = `${request.oversizeBytes} bytes, over the ${this.options.maxBody}-byte limit (--max-body): answered 413, body not kept`;
-      verdict = new VerdictBuilder(provider ?? null).fail("size", "malformed_body", note);
-    } else {
-      verdict = await this.#verify(delivery, provider);
-    }
-    // An oversize body was not kept: there is nothing to try counterfactuals on.
-    if (!verdict.verified && provider !== undefined && request.oversizeBytes === null && this.options.doctor)
-      verdict = {
-        ...verdict,
-        diagnosis: diagnose(provider, delivery, verdict, {
-          ...(await this.options.doctor(provider)),
-          at: delivery.receivedAt,
-        }),
-      };
-    if (!onPath) note = `not the webhook path ${this.options.path}: answered 404`;
-    const duplicateOf = this.options.dedupe.observe(delivery.id, verdict);
+    const verdict = await this.#judge(arrival, delivery, provider, note);
+    const duplicateOf = webhook ? this.options.dedupe.observe(delivery.id, verdict) : null;
     const rejectStatus = provider ? PROVIDERS[provider].info.rejectStatus : 401;
-    const scripted = this.options.respond?.take();
+    const scripted = webhook ? this.options.respond?.take() : undefined;
+    const forwardTo = webhook ? this.options.forwardTo : undefined;
+    const facts = { arrival, verdict, rejectStatus, ...(scripted === undefined ? {} : { scripted }) };
+    // Forwarded, the answer waits for the target: the record says so (response null) and a
+    // follow-up record, written once the target answered, holds both answers.
+    const plan = forwardTo === undefined ? { status: decideStatus(facts) } : { forwardTo };
+    const event = { arrival, delivery, verdict, duplicateOf, note };
 
-    let status: number;
-    if (request.oversizeBytes !== null) status = 413;
-    else if (!onPath) status = 404;
-    else if (this.options.forwardTo !== undefined) {
-      if (!(await this.#capture(delivery, provider, verdict, null, { oversizeBytes: null })))
-        return this.#unsaved(delivery, verdict, duplicateOf, note);
-      const forwarded = await this.#forward(delivery, this.options.forwardTo);
-      status = scripted ?? forwarded ?? 502;
-      this.#emitDelivery(delivery, verdict, duplicateOf, status, note);
-      return { status, body: `whtool: forwarded, target answered ${forwarded ?? "nothing"}\n` };
-    } else status = scripted ?? defaultStatus(verdict, rejectStatus);
+    const record = toRecord(delivery, {
+      provider: arrival === "off-path" ? null : (provider ?? null),
+      verdict,
+      response: "status" in plan ? { status: plan.status } : null,
+      ...("forwardTo" in plan ? { forwardTo: plan.forwardTo } : {}),
+      ...(arrival === "oversize" ? { oversizeBytes: request.oversizeBytes } : {}),
+    });
+    if (!(await this.#capture(delivery.id, record))) return this.#unsaved(event);
+    if ("status" in plan) {
+      this.#emitDelivery(event, plan.status);
+      return { status: plan.status, body: answerText(arrival, verdict) };
+    }
 
-    if (!(await this.#capture(delivery, provider, verdict, status, { oversizeBytes: request.oversizeBytes })))
-      return this.#unsaved(delivery, verdict, duplicateOf, note);
-    this.#emitDelivery(delivery, verdict, duplicateOf, status, note);
+    const timeoutMs = this.options.forwardTimeoutMs ?? 10_000;
+    const forwarded = await forwardDelivery(delivery, plan.forwardTo, timeoutMs);
+    const answered = decideStatus({ ...facts, forwarded: forwarded.status });
+    // The delivery itself is already kept: a follow-up that cannot be written is reported, not fatal.
+    await this.#capture(
+      delivery.id,
+      followUpRecord(delivery.id, this.options.now?.() ?? new Date(), forwarded, answered),
+    );
+    // In this order, so the forward line is printed under its delivery.
+    this.#emitDelivery(event, answered);
+    this.options.onEvent({
+      type: "forward",
+      id: delivery.id,
+      url: forwarded.url,
+      status: forwarded.status,
+      error: forwarded.error,
+      durationMs: forwarded.durationMs,
+      headers: forwarded.headers,
+      firstLine: firstLine(forwarded.body),
+    });
     return {
-      status,
-      body: `whtool: ${verdict.verified ? "verified" : (verdict.reason ?? "not verified")}\n`,
+      status: answered,
+      body: `whtool: forwarded, target answered ${forwarded.status ?? "nothing"}\n`,
+    };
+  }
+
+  /** A request the listener refused before reading it: recorded and reported, never silently dropped. */
+  refused(refusal: Refusal): void {
+    const id = newDeliveryId(refusal.at);
+    void this.#capture(id, refusedRecord(id, refusal)).then(() =>
+      this.options.onEvent({ type: "refused", id, ...refusal }),
+    );
+  }
+
+  /** Webhooks are verified (and a failure diagnosed); the rest get a verdict that says why they were not. */
+  async #judge(
+    arrival: Arrival,
+    delivery: Delivery,
+    provider: ProviderId | undefined,
+    note: string | null,
+  ): Promise<Verdict> {
+    if (arrival === "off-path") return new VerdictBuilder(null).fail("path", "unknown_provider", note ?? "");
+    if (arrival === "oversize")
+      return new VerdictBuilder(provider ?? null).fail("size", "malformed_body", note ?? "");
+    const verdict = await this.#verify(delivery, provider);
+    if (verdict.verified || provider === undefined || !this.options.doctor) return verdict;
+    const input = await this.options.doctor(provider);
+    return {
+      ...verdict,
+      diagnosis: diagnose(provider, delivery, verdict, { ...input, at: delivery.receivedAt }),
     };
   }
 
@@ -150,30 +172,16 @@ export class ListenSession {
     }
   }
 
-  /** Appends the delivery; false (after reporting) when the capture file cannot be written. */
-  async #capture(
-    delivery: Delivery,
-    provider: ProviderId | undefined,
-    verdict: Verdict,
-    status: number | null,
-    extra: { oversizeBytes: number | null },
-  ): Promise<boolean> {
+  /** Appends one line; false (after reporting) when the capture file cannot be written. */
+  async #capture(id: string, record: CaptureRecord | FollowUpRecord): Promise<boolean> {
     if (!this.options.capture) return true;
     try {
-      await this.options.capture.append(
-        toRecord(delivery, {
-          provider: provider ?? null,
-          verdict,
-          response: status === null ? null : { status },
-          ...(this.options.forwardTo === undefined ? {} : { forwardTo: this.options.forwardTo }),
-          ...(extra.oversizeBytes === null ? {} : { oversizeBytes: extra.oversizeBytes }),
-        }),
-      );
+      await this.options.capture.append(record);
       return true;
     } catch (error) {
       this.options.onEvent({
         type: "error",
-        id: delivery.id,
+        id,
         message: `could not write the capture: ${(error as Error).message}`,
       });
       return false;
@@ -181,55 +189,24 @@ export class ListenSession {
   }
 
   /** The delivery could not be kept: answer 503 so the provider retries it later. */
-  #unsaved(delivery: Delivery, verdict: Verdict, duplicateOf: string | null, note: string | null): Answer {
+  #unsaved(event: Omit<DeliveryEvent, "type" | "status" | "skewS">): Answer {
     this.#emitDelivery(
-      delivery,
-      verdict,
-      duplicateOf,
+      { ...event, note: event.note ?? "not captured (see error): answered 503 so the provider retries" },
       503,
-      note ?? "not captured (see error): answered 503 so the provider retries",
     );
     return { status: 503, body: "whtool: could not store the delivery, try again\n" };
   }
 
-  async #forward(delivery: Delivery, url: string): Promise<number | null> {
-    // The target's own path, with the delivery's query string when the target URL has none.
-    const query = delivery.path.includes("?") ? delivery.path.slice(delivery.path.indexOf("?")) : "";
-    const forwardUrl = query && !url.includes("?") ? `${url}${query}` : url;
-    const result = await postRaw(forwardUrl, hopByHopStripped(delivery.headers), delivery.body, {
-      method: delivery.method,
-      timeoutMs: this.options.forwardTimeoutMs ?? 10_000,
-    });
-    this.options.onEvent({
-      type: "forward",
-      id: delivery.id,
-      url: forwardUrl,
-      status: result.status,
-      error: result.error,
-      durationMs: result.durationMs,
-    });
-    return result.status;
-  }
-
-  #emitDelivery(
-    delivery: Delivery,
-    verdict: Verdict,
-    duplicateOf: string | null,
-    status: number,
-    note: string | null,
-  ): void {
-    const sentAt = verdict.meta.sentAt;
+  #emitDelivery(event: Omit<DeliveryEvent, "type" | "status" | "skewS">, status: number): void {
+    const sentAt = event.verdict.meta.sentAt;
     const skewS =
-      typeof sentAt === "number" ? Math.round(delivery.receivedAt.getTime() / 1000 - sentAt) : null;
-    this.options.onEvent({ type: "delivery", delivery, verdict, duplicateOf, status, skewS, note });
+      typeof sentAt === "number" ? Math.round(event.delivery.receivedAt.getTime() / 1000 - sentAt) : null;
+    this.options.onEvent({ type: "delivery", ...event, status, skewS });
   }
 }
 
-/** Drops hop-by-hop headers, including any the Connection header names (RFC 9110 §7.6.1). */
-export function hopByHopStripped(headers: readonly HeaderPair[]): HeaderPair[] {
-  const named = (headerValue(headers, "connection") ?? "")
-    .split(",")
-    .map((name) => name.trim().toLowerCase())
-    .filter(Boolean);
-  return headers.filter(([name]) => !isConnectionHeader(name) && !named.includes(name.toLowerCase()));
+function answerText(arrival: Arrival, verdict: Verdict): string {
+  if (arrival === "oversize") return "whtool: body over the limit\n";
+  if (arrival === "off-path") return "whtool: not the webhook path\n";
+  return `whtool: ${verdict.verified ? "verified" : (verdict.reason ?? "not verified")}\n`;
 }

@@ -7,19 +7,6 @@ import { tempDir } from "../helpers/tmp.js";
 import { ALLOWED, layerViolations, providerFolderViolations } from "./layers.js";
 import { SRC } from "./source-root.js";
 
-/**
- * Upward imports another engineer is removing in the receiver work (listen/ui): tolerated until
- * that lands, then this list must be emptied. Nothing else may be added here.
- */
-const PENDING_RECEIVER_FIXES = [
-  "listen/live.ts → ui/progress.js ",
-  "ui/answer-text.ts → adapters/http-post.js ",
-  "ui/listen-text.ts → listen/session.js ",
-  // Came with main's replay output; the same PostResult type answer-text imports.
-  "ui/replay-text.ts → adapters/http-post.js ",
-];
-const pending = (violation: string) => PENDING_RECEIVER_FIXES.some((entry) => violation.startsWith(entry));
-
 function tree(files: Record<string, string>): string {
   const root = tempDir("whtool-layers-");
   for (const [path, text] of Object.entries(files)) {
@@ -31,7 +18,7 @@ function tree(files: Record<string, string>): string {
 
 describe("import directions (ARCHITECTURE.md)", () => {
   it("no import in src/ runs against the allowed directions", () => {
-    const violations = layerViolations(SRC).filter((v) => !pending(v));
+    const violations = layerViolations(SRC);
     assert.deepEqual(violations, [], `upward imports:\n${violations.join("\n")}`);
   });
 

@@ -37,6 +37,7 @@ describe("renderers neutralise every string from a delivery", () => {
   it("listen: a hostile event name cannot draw a fake '✓ verified' line or hide the real failure", () => {
     const event: DeliveryEvent = {
       type: "delivery",
+      arrival: "webhook",
       delivery: {
         id: `d_1${FAKE}`,
         method: "POST",
@@ -84,7 +85,16 @@ describe("renderers neutralise every string from a delivery", () => {
   it("forward, error, replay and smoke lines escape what the delivery or the capture said", () => {
     const texts = [
       formatForwardEvent(
-        { type: "forward", id: "d", url: `http://x/${FAKE}`, status: null, error: FAKE, durationMs: 1 },
+        {
+          type: "forward",
+          id: "d",
+          url: `http://x/${FAKE}`,
+          status: null,
+          error: FAKE,
+          durationMs: 1,
+          headers: [],
+          firstLine: FAKE,
+        },
         plain,
       ),
       formatErrorEvent({ type: "error", id: FAKE, message: FAKE }, plain),
