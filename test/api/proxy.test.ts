@@ -4,8 +4,9 @@ import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import type { RunningEmulator } from "../../src/emulators/types.js";
 import { startBrackenEmulator } from "../../src/providers/bracken/emulator.js";
+import { startDfnsEmulator } from "../../src/providers/dfns/emulator.js";
 import { startMoneyKitEmulator } from "../../src/providers/moneykit/emulator.js";
-import { runCli } from "../helpers/cli.js";
+import { runCli, spawnCli } from "../helpers/cli.js";
 import { type CountingProxy, startCountingProxy } from "../helpers/proxy.js";
 import { type Receiver, startReceiver } from "../helpers/receiver.js";
 import { tempDir } from "../helpers/tmp.js";
@@ -69,6 +70,26 @@ describe("proxy: provider API calls", () => {
     const registered = await runCli(["register", "--provider", "moneykit", "--url", rx.url], { env, cwd });
     assert.equal(registered.code, 4, registered.stderr);
     assert.match(registered.stderr, /MoneyKit API at http:\/\/127\.0\.0\.1:\d+/);
+  });
+});
+
+/** Node routes http.request through the proxy variables itself under NODE_USE_ENV_PROXY=1 from 22.21 / 24.5. */
+function nodeProxiesHttpModule(): boolean {
+  const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
+  return major > 24 || (major === 24 && minor >= 5) || (major === 22 && minor >= 21);
+}
+
+describe("proxy: Dfns, whose SDK sends with node-fetch (README: Behind a proxy)", () => {
+  it(`register goes through the proxy only under NODE_USE_ENV_PROXY=1 on Node 22.21+/24.5+ (this is ${process.version})`, async () => {
+    const { emu, proxy, rx, cwd } = await setup(() => startDfnsEmulator());
+    const env = { ...emu.env, HTTP_PROXY: proxy.url, NODE_USE_ENV_PROXY: "1" };
+    const registered = await spawnCli(["register", "--provider", "dfns", "--url", rx.url], { env, cwd });
+    assert.equal(registered.code, 0, registered.stderr);
+    if (nodeProxiesHttpModule()) {
+      const seen = through(proxy, emu).join("\n");
+      assert.match(seen, /^POST http:\/\/127\.0\.0\.1:\d+\/auth\/action\/init$/m, seen);
+      assert.match(seen, /^POST http:\/\/127\.0\.0\.1:\d+\/webhooks$/m, seen);
+    } else assert.deepEqual(proxy.seen, [], "Node 20 cannot send the SDK's calls through a proxy");
   });
 });
 
