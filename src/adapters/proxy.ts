@@ -3,6 +3,7 @@
 // command's env (so a .env file counts), never straight from process.env. With no proxy set nothing
 // changes and undici's proxy agent is never loaded.
 import type { Dispatcher } from "undici";
+import { configError } from "../errors.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -14,12 +15,34 @@ export interface ProxySettings {
 
 const pick = (env: Env, name: string): string => (env[name.toLowerCase()] ?? env[name] ?? "").trim();
 
-/** The proxy variables of `env`, or undefined when neither HTTPS_PROXY nor HTTP_PROXY is set. */
+/**
+ * The proxy variables of `env`, or undefined when neither HTTPS_PROXY nor HTTP_PROXY is set. A value
+ * without a scheme is taken as http://, as curl does; one that is not an http(s) proxy URL is a
+ * config error (exit 3) rather than a failure on the first request.
+ */
 export function proxySettings(env: Env): ProxySettings | undefined {
-  const httpProxy = pick(env, "HTTP_PROXY");
-  const httpsProxy = pick(env, "HTTPS_PROXY");
+  const httpProxy = proxyUrl(env, "HTTP_PROXY");
+  const httpsProxy = proxyUrl(env, "HTTPS_PROXY");
   if (httpProxy === "" && httpsProxy === "") return undefined;
   return { httpProxy, httpsProxy, noProxy: pick(env, "NO_PROXY") };
+}
+
+function proxyUrl(env: Env, name: string): string {
+  const value = pick(env, name);
+  if (value === "") return "";
+  const text = value.includes("://") ? value : `http://${value}`;
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    // refused below
+  }
+  if (url === undefined || (url.protocol !== "http:" && url.protocol !== "https:") || url.hostname === "")
+    throw configError(
+      `${name} is not an http(s) proxy URL: ${url === undefined ? "unparsable" : `${url.protocol} proxy`}`,
+      `write it as http://HOST:PORT (or http://USER:PASSWORD@HOST:PORT); SOCKS proxies are not supported`,
+    );
+  return text;
 }
 
 /** One agent per distinct setting for the whole process, so connections to the proxy are reused. */

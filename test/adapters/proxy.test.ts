@@ -3,6 +3,7 @@ import { spawn } from "node:child_process";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { proxiedFetch, proxyDispatcher, proxySettings } from "../../src/adapters/proxy.js";
+import { WhtoolError } from "../../src/errors.js";
 import { HMAC_CAPTURES, HMAC_ENV } from "../helpers/captures.js";
 import { BIN } from "../helpers/cli.js";
 import { serveJson } from "../helpers/http-server.js";
@@ -26,6 +27,26 @@ describe("proxy settings", () => {
       }),
       { httpProxy: "http://lower:2", httpsProxy: "http://secure:3", noProxy: "localhost,127.0.0.1" },
     );
+  });
+
+  it("take a value without a scheme as http:// (as curl does)", () => {
+    assert.equal(
+      proxySettings({ HTTPS_PROXY: "proxy.corp.example:3128" })?.httpsProxy,
+      "http://proxy.corp.example:3128",
+    );
+  });
+
+  it("refuse a SOCKS or unparsable proxy as a config error (exit 3) that does not echo its password", () => {
+    for (const value of ["socks5://user:s3cret@proxy.example:1080", "http://"]) {
+      assert.throws(
+        () => proxySettings({ HTTPS_PROXY: value }),
+        (error) =>
+          error instanceof WhtoolError &&
+          error.exitCode === 3 &&
+          /^HTTPS_PROXY is not an http\(s\) proxy URL/.test(error.message) &&
+          !`${error.message} ${error.hint}`.includes("s3cret"),
+      );
+    }
   });
 
   it("make one agent per setting for the whole process", async () => {
