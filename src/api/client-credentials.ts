@@ -27,6 +27,8 @@ export interface ClientCredentialsOptions {
   /** Whether an API answer means "this access token is no longer accepted": renew once and retry. */
   readonly isExpired: (error: ApiError) => boolean;
   readonly now: () => Date;
+  /** The command's env, for the proxy variables (adapters/proxy.ts). */
+  readonly env: Readonly<Record<string, string | undefined>>;
 }
 
 interface Cached {
@@ -49,7 +51,12 @@ export function clientCredentialsTokens(options: ClientCredentialsOptions): Toke
     existing.now = options.now;
     return existing.cache;
   }
-  const http = new ApiHttp({ name: options.name, baseUrl: options.baseUrl, errorMessage: oauthMessage });
+  const http = new ApiHttp({
+    name: options.name,
+    baseUrl: options.baseUrl,
+    env: options.env,
+    errorMessage: oauthMessage,
+  });
   const entry: Cached = {
     now: options.now,
     cache: new TokenCache(

@@ -1,4 +1,5 @@
 import type { Dispatcher } from "undici";
+import { proxyDispatcher } from "../adapters/proxy.js";
 import { networkError } from "../errors.js";
 
 export interface ApiResponse {
@@ -22,6 +23,8 @@ export interface ApiHttpOptions {
   /** Provider name for messages, e.g. "Dfns". */
   readonly name: string;
   readonly baseUrl: string;
+  /** The command's env: HTTPS_PROXY / HTTP_PROXY / NO_PROXY route the calls (adapters/proxy.ts). */
+  readonly env: Readonly<Record<string, string | undefined>>;
   /** Pulls the provider's own error message out of an error body. */
   readonly errorMessage: (body: unknown) => string | undefined;
   readonly timeoutMs?: number;
@@ -53,7 +56,10 @@ export class ApiHttp {
     path: string,
     options: RequestOptions = {},
   ): Promise<ApiResponse> {
-    const { request } = await import("undici");
+    const [{ request }, dispatcher] = await Promise.all([
+      import("undici"),
+      proxyDispatcher(this.options.env),
+    ]);
     // `path` is appended to the base (which may carry a path prefix), or used as is when absolute (a Location).
     const url = new URL(
       /^https?:\/\//.test(path) ? path : `${this.options.baseUrl.replace(/\/+$/, "")}${path}`,
@@ -87,6 +93,7 @@ export class ApiHttp {
           body: body ?? null,
           headersTimeout: timeout,
           bodyTimeout: timeout,
+          ...(dispatcher === undefined ? {} : { dispatcher }),
         });
         status = response.statusCode;
         responseHeaders = Object.fromEntries(

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { JwksDiskCache, OidcKeyStore, RemoteJwks, StaticKeyStore } from "../adapters/jwks.js";
+import { proxiedFetch } from "../adapters/proxy.js";
 import { savedSecretsSync } from "../adapters/state.js";
 import type { KeyStore } from "../core/keys.js";
 import type { ProviderId } from "../core/provider-id.js";
@@ -50,7 +51,8 @@ export function verifyOptionsFor(
   ctx: SetupContext,
 ): Omit<VerifyOptions, "at"> {
   const remote = {
-    fetch: ctx.fetch,
+    // JWKS and OIDC discovery honour HTTPS_PROXY / NO_PROXY like the provider API calls.
+    fetch: proxiedFetch(ctx.env, ctx.fetch),
     now: () => ctx.now(),
     cache: new JwksDiskCache(join(ctx.cwd, ".whtool", "jwks-cache.json")),
     refetchIntervalMs: JWKS_COOLDOWN_MS,

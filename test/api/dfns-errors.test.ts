@@ -76,7 +76,7 @@ describe("dfns credentials", () => {
     const emu = await dfnsEmulator(t);
     const ctx = apiContext({ ...emu.env, DFNS_CRED_ID: "not-a-credential" });
     const error = await failure(dfnsApi.register({ url: URL_A }, ctx), 4, [emu.env.DFNS_PRIVATE_KEY ?? ""]);
-    assert.match(error.message, /does not match allowed credentials/);
+    assert.match(error.message, /not-a-credential is not among the credentials Dfns allows/);
     assert.match(error.hint ?? "", /DFNS_CRED_ID must be the id of a Key credential/);
   });
 

@@ -18,6 +18,7 @@ describe("ApiHttp network failures in words", () => {
       const http = new ApiHttp({
         name: "Example",
         baseUrl: `http://127.0.0.1:${port}`,
+        env: {},
         errorMessage: () => undefined,
         timeoutMs: 200,
         attempts: 2,
@@ -48,6 +49,7 @@ describe("ApiHttp network failures in words", () => {
     const http = new ApiHttp({
       name: "Example",
       baseUrl: `http://127.0.0.1:${port}`,
+      env: {},
       errorMessage: () => undefined,
       attempts: 1,
     });

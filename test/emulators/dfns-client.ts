@@ -70,7 +70,7 @@ export function initChallenge(
   });
 }
 
-/** The Key assertion AsymmetricKeySigner would send for a challenge. */
+/** The Key assertion whtool's KeySigner (src/providers/dfns/api/signer.ts) sends for a challenge. */
 export function keyAssertion(emu: RunningEmulator, challenge: string, options: SigningOptions = {}) {
   const clientData = Buffer.from(
     JSON.stringify(options.clientData?.(challenge) ?? { type: "key.get", challenge }),

@@ -1,12 +1,12 @@
-// The Dfns emulator driven by the official SDK (@dfns/sdk 0.8.3 + @dfns/sdk-keysigner): if the real
-// client can create, list, get, update, ping, list events of and delete a webhook, the emulator speaks
-// the real protocol, user-action signing included.
+// The Dfns emulator driven by the official SDK (@dfns/sdk, the version users install, with whtool's own
+// KeySigner): if the real client can create, list, get, update, ping, list events of and delete a
+// webhook, the emulator speaks the real protocol, user-action signing included.
 import assert from "node:assert/strict";
 import { createPrivateKey, generateKeyPairSync } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { DfnsApiClient, DfnsError } from "@dfns/sdk";
-import { AsymmetricKeySigner } from "@dfns/sdk-keysigner";
 import type { RunningEmulator } from "../../src/emulators/types.js";
+import { KeySigner } from "../../src/providers/dfns/api/signer.js";
 import { startDfnsEmulator } from "../../src/providers/dfns/emulator.js";
 import { newDedupeIndex, PROVIDERS } from "../../src/providers/index.js";
 import { type Receiver, startReceiver } from "../helpers/receiver.js";
@@ -30,7 +30,7 @@ function client(overrides: { privateKey?: string; credId?: string; orgId?: strin
     baseUrl: DFNS_API_URL ?? "",
     authToken: DFNS_AUTH_TOKEN ?? "",
     ...(overrides.orgId === undefined ? {} : { orgId: overrides.orgId }),
-    signer: new AsymmetricKeySigner({
+    signer: new KeySigner({
       credId: overrides.credId ?? DFNS_CRED_ID ?? "",
       privateKey: overrides.privateKey ?? DFNS_PRIVATE_KEY ?? "",
     }),
@@ -191,7 +191,7 @@ describe("dfns emulator: driven by @dfns/sdk", () => {
       }),
     );
     assert.equal(error.httpStatus, -1);
-    assert.match(error.message, /does not match allowed credentials/);
+    assert.match(error.message, /not-a-credential is not among the credentials Dfns allows/);
   });
 
   it("answers 404 through the SDK for an unknown webhook on every webhook call", async () => {

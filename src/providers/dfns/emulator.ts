@@ -1,6 +1,6 @@
 /**
  * Dfns API emulator: the webhooks API and the user-action signing flow, on loopback, speaking the
- * protocol @dfns/sdk 0.8.3 (DfnsApiClient + AsymmetricKeySigner) speaks. providers.md (Dfns) is the spec.
+ * protocol @dfns/sdk 0.8.21 (DfnsApiClient + whtool's KeySigner) speaks. providers.md (Dfns) is the spec.
  *
  * Dfns endpoints (every one needs `Authorization: Bearer <DFNS_AUTH_TOKEN>`, else 401):
  *   POST   /auth/action/init               user-action challenge (400 malformed)

@@ -167,7 +167,12 @@ async function trigger(input: TriggerInput, ctx: ApiContext): Promise<TriggerOut
   const envTenant = ctx.env.PPS_TENANT_ID?.trim();
   const tenantId = envTenant || PPS_SAMPLE_TENANT;
   const testData = ppsSample(topic, randomSampleContext(tenantId, ctx.now(), subTopic));
-  const http = new ApiHttp({ name: "PointServices", baseUrl: testUrl, errorMessage: ppsMessage });
+  const http = new ApiHttp({
+    name: "PointServices",
+    baseUrl: testUrl,
+    env: ctx.env,
+    errorMessage: ppsMessage,
+  });
   ctx.say(`PointServices: asking ${testUrl} to post a ${topic} test webhook to ${address}`);
   let body: unknown;
   try {

@@ -55,10 +55,12 @@ export function brackenClient(ctx: ApiContext, what: string): BrackenClient {
     // in WWW-Authenticate, which ApiError does not keep: any 401 is taken as "renew once".
     isExpired: (error) => error.status === 401,
     now: () => ctx.now(),
+    env: ctx.env,
   });
   const http = new ApiHttp({
     name: "Bracken",
     baseUrl: envUrl(ctx.env, "BRACKEN_API_URL", BRACKEN_API_DEFAULT),
+    env: ctx.env,
     errorMessage: brackenMessage,
   });
   return {

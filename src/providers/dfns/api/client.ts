@@ -1,7 +1,9 @@
-// A Dfns API client for whtool: Dfns' official SDK (@dfns/sdk + @dfns/sdk-keysigner, 0.8.3) does the
-// user-action signing flow (providers.md, Dfns: /auth/action/init → sign → /auth/action →
-// X-DFNS-USERACTION) rather than a re-implementation of it. Both packages are CommonJS and only loaded
-// here, on the first API call, so `whtool verify` never loads them.
+// A Dfns API client for whtool: Dfns' official SDK (@dfns/sdk 0.8.21) does the user-action signing flow
+// (providers.md, Dfns: /auth/action/init → sign → /auth/action → X-DFNS-USERACTION) rather than a
+// re-implementation of it; whtool's own KeySigner (signer.ts) signs the challenge. The SDK is CommonJS
+// and loaded with the signer here, on the first API call, so `whtool verify` never loads it.
+// The SDK sends through cross-fetch (node-fetch), which takes no dispatcher: HTTPS_PROXY is not honoured
+// for Dfns calls (README, Configuration).
 import { createPrivateKey } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
@@ -47,15 +49,12 @@ export async function connectDfns(ctx: ApiContext, what: string): Promise<DfnsCo
   const privateKey = await loadPrivateKey(env.DFNS_PRIVATE_KEY ?? "", ctx.cwd);
   const authToken = env.DFNS_AUTH_TOKEN ?? "";
   const redact = redactor([authToken, privateKey, env.DFNS_PRIVATE_KEY ?? ""]);
-  const [{ DfnsApiClient }, { AsymmetricKeySigner }] = await Promise.all([
-    import("@dfns/sdk"),
-    import("@dfns/sdk-keysigner"),
-  ]);
-  // 0.8.3 needs no appId (the X-DFNS-APPID header is gone); orgId is an optional client-side check only.
+  const [{ DfnsApiClient }, { KeySigner }] = await Promise.all([import("@dfns/sdk"), import("./signer.js")]);
+  // Since 0.8.3 no appId (the X-DFNS-APPID header is gone); orgId is an optional client-side check only.
   const client = new DfnsApiClient({
     baseUrl,
     authToken,
-    signer: new AsymmetricKeySigner({ credId: env.DFNS_CRED_ID ?? "", privateKey }),
+    signer: new KeySigner({ credId: env.DFNS_CRED_ID ?? "", privateKey }),
   });
   return {
     baseUrl,

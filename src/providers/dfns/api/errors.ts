@@ -1,7 +1,7 @@
 // Failures of @dfns/sdk calls as the user sees them: exit 4 with Dfns' own message and a next step
 // (api/errors.ts apiFailure), and never a credential. The SDK throws DfnsError(httpStatus, message,
 // {url, headers, body}) for an HTTP error (utils/fetch.js errorHandler), DfnsError(-1, …) when the signer
-// refuses a challenge (sdk-keysigner), PolicyPendingError (202) when a Dfns policy holds the action, and
+// refuses a challenge (signer.ts), PolicyPendingError (202) when a Dfns policy holds the action, and
 // node-fetch's FetchError for network failures and non-JSON answers.
 import { apiFailure } from "../../../api/errors.js";
 import { ApiError } from "../../../api/http.js";

@@ -103,7 +103,7 @@ async function events(dfns: DfnsConnection, hook: ChosenWebhook): Promise<Trigge
   };
 }
 
-/** Stored events carry fields the SDK's 0.8.3 types leave out (providers.md: deliveryFailed, nextAttemptDate…). */
+/** Stored events carry fields the SDK's types (0.8.21 too) leave out (providers.md: deliveryFailed, nextAttemptDate…). */
 function row(event: Record<string, unknown>): EventRow {
   const text = (key: string) => (typeof event[key] === "string" ? (event[key] as string) : null);
   return {

@@ -1,8 +1,8 @@
 // Dfns authentication as the emulator enforces it: a service-account bearer token (JWT-shaped, so the
 // SDK's `orgId` check can read its org claim), one Key credential (ECDSA P-256), and the user-action
 // signing flow (providers.md, Dfns: POST /auth/action/init → sign clientData → POST /auth/action →
-// X-DFNS-USERACTION, single use). The shapes follow @dfns/sdk 0.8.3 (baseAuthApi.js,
-// utils/userActionFetch.js) and @dfns/sdk-keysigner (AsymmetricKeySigner): clientData is
+// X-DFNS-USERACTION, single use). The shapes follow @dfns/sdk 0.8.21 (baseAuthApi.js,
+// utils/userActionFetch.js) and the Key signer it is used with (api/signer.ts): clientData is
 // base64url(JSON {type:"key.get", challenge}), the signature base64url of a DER ECDSA-SHA256 signature.
 import { createPublicKey, generateKeyPairSync, type KeyObject, randomBytes, verify } from "node:crypto";
 import { safeEqual, utf8 } from "../../../core/bytes.js";

@@ -37,8 +37,9 @@ export function kopokopoClient(ctx: ApiContext, what: string): KopoKopoClient {
     // only the second is worth a new token.
     isExpired: (error) => error.status === 401 && error.providerMessage.includes("ExpiredAccessToken"),
     now: () => ctx.now(),
+    env: ctx.env,
   });
-  const http = new ApiHttp({ name: "Kopo Kopo", baseUrl, errorMessage: kopokopoMessage });
+  const http = new ApiHttp({ name: "Kopo Kopo", baseUrl, env: ctx.env, errorMessage: kopokopoMessage });
   return {
     baseUrl,
     request: (method, path, json) =>

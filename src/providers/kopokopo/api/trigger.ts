@@ -38,11 +38,12 @@ const shillings = (value: number) => (Number.isInteger(value) ? value.toFixed(1)
  * it; elsewhere (a forwarded port, a container name) its simulation route is probed: the emulator
  * answers a GET there with 405 (POST only), Kopo Kopo with 404.
  */
-async function isEmulator(baseUrl: string): Promise<boolean> {
+async function isEmulator(baseUrl: string, env: ApiContext["env"]): Promise<boolean> {
   if (isLoopback(baseUrl)) return true;
   const probe = new ApiHttp({
     name: "Kopo Kopo",
     baseUrl,
+    env,
     errorMessage: kopokopoMessage,
     attempts: 1,
     timeoutMs: 5_000,
@@ -58,7 +59,7 @@ async function isEmulator(baseUrl: string): Promise<boolean> {
 export async function buygoods(input: TriggerInput, ctx: ApiContext): Promise<TriggerOutcome> {
   const amount = amountOf(input);
   const baseUrl = kopokopoBaseUrl(ctx);
-  if (!(await isEmulator(baseUrl)))
+  if (!(await isEmulator(baseUrl, ctx.env)))
     return {
       provider: "kopokopo",
       trigger: "buygoods",
@@ -71,7 +72,12 @@ export async function buygoods(input: TriggerInput, ctx: ApiContext): Promise<Tr
       details: { emulator: false, sent: false },
     };
   const till = input.till?.trim() || ctx.env.KOPOKOPO_TILL_NUMBER?.trim() || undefined;
-  const http = new ApiHttp({ name: "Kopo Kopo emulator", baseUrl, errorMessage: kopokopoMessage });
+  const http = new ApiHttp({
+    name: "Kopo Kopo emulator",
+    baseUrl,
+    env: ctx.env,
+    errorMessage: kopokopoMessage,
+  });
   ctx.say(
     `Kopo Kopo emulator: simulating a KES ${shillings(amount)} payment${till ? ` to till ${till}` : ""}`,
   );

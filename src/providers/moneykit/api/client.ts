@@ -64,7 +64,7 @@ function sessionFor(ctx: ApiContext, baseUrl: string, clientId: string, clientSe
   const key = `${baseUrl}\n${clientId}\n${sha256(clientSecret).toString("hex")}`;
   let session = sessions.get(key);
   if (!session) {
-    const http = new ApiHttp({ name: "MoneyKit", baseUrl, errorMessage: moneykitErrorMessage });
+    const http = new ApiHttp({ name: "MoneyKit", baseUrl, env: ctx.env, errorMessage: moneykitErrorMessage });
     const created: SharedSession = {
       http,
       clock: ctx.now,
