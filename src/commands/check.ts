@@ -16,7 +16,7 @@ import { colourFor } from "../ui/style.js";
 
 export interface CheckFlags extends SecretFlags {
   readonly provider: ProviderId;
-  readonly keyPort: string;
+  readonly keyPort: number;
   readonly audience: string;
   readonly junit?: string;
   readonly json?: boolean;
@@ -38,13 +38,14 @@ export async function checkCommand(
   ctx: Context,
   budgetMs: number = BUDGET_MS[flags.provider],
 ): Promise<number> {
-  if (!/^https?:\/\/[^/]/.test(url)) throw usageError(`${url}: give the http(s) URL of your webhook handler`);
-  const keyPort = Number(flags.keyPort);
-  if (!Number.isInteger(keyPort) || keyPort < 0 || keyPort > 65535)
-    throw usageError(`--key-port ${flags.keyPort}: not a port number`);
-  const c = colourFor(ctx.stderr, ctx.env);
+  // url and --key-port arrive parsed (cli-options.ts).
+  const keyPort = flags.keyPort;
+  const c = colourFor(ctx.stdout, ctx.env);
   const say = (line: string) => {
-    if (!flags.json) ctx.stderr.write(`${line}\n`);
+    if (!flags.json) ctx.stdout.write(`${line}\n`);
+  };
+  const hint = (line: string) => {
+    if (!flags.json) ctx.stderr.write(`${colourFor(ctx.stderr, ctx.env).dim(line)}\n`);
   };
   const outbound = await OUTBOUND[flags.provider]();
   let keyServer: KeyServer | undefined;
@@ -63,11 +64,7 @@ export async function checkCommand(
         flags.provider === "moneykit"
           ? `MONEYKIT_API_URL=${keyServer.url}`
           : `PPS_TRUSTED_ISSUERS=${keyServer.issuer}=${flags.audience}`;
-      say(
-        c.dim(
-          `signing with whtool's check key, served while this runs; your handler should trust it: ${env}`,
-        ),
-      );
+      hint(`signing with whtool's check key, served while this runs; your handler should trust it: ${env}`);
     } else {
       const [secret] = resolveSecrets(flags.provider, flags, ctx.env);
       if (secret === undefined)

@@ -47,6 +47,6 @@ export async function registerCommand(flags: RegisterFlags, ctx: Context): Promi
     throw apiFailure(PROVIDERS[flags.provider].info.name, "register", error);
   }
   if (flags.json) emit(ctx, { type: "register", ...outcome });
-  else ctx.stderr.write(`${outcome.message}\n`);
+  else ctx.stdout.write(`${outcome.message}\n`);
   return EXIT.ok;
 }

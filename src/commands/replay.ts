@@ -33,7 +33,7 @@ export async function replayCommand(
     flags.id && flags.id.length > 0
       ? (await picked(all, flags.id, source)).filter(byProvider)
       : filtered(all, byProvider);
-  const c = colourFor(ctx.stderr, ctx.env);
+  const c = colourFor(ctx.stdout, ctx.env);
   let failed = 0;
   let unanswered = 0;
   let considered = 0;
@@ -60,7 +60,7 @@ export async function replayCommand(
         error: result.error,
         durationMs: result.durationMs,
       });
-    else ctx.stderr.write(formatReplayed(record, result, c));
+    else ctx.stdout.write(formatReplayed(record, result, c));
   }
   if (considered === 0)
     throw new WhtoolError(

@@ -40,6 +40,6 @@ export async function triggerCommand(
     throw apiFailure(PROVIDERS[flags.provider].info.name, `trigger ${trigger}`, error);
   }
   if (flags.json) emit(ctx, { type: "trigger", ...outcome });
-  else ctx.stderr.write(`${outcome.message}\n`);
+  else ctx.stdout.write(`${outcome.message}\n`);
   return EXIT.ok;
 }

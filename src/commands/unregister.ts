@@ -3,7 +3,6 @@ import { apiFailure } from "../api/errors.js";
 import { APIS } from "../api/index.js";
 import type { Context } from "../context.js";
 import type { ProviderId } from "../core/provider-id.js";
-import { parseUserUrl, URL_FORMS } from "../core/url.js";
 import { EXIT, usageError, WhtoolError } from "../errors.js";
 import { PROVIDERS } from "../providers/index.js";
 import { emit } from "../ui/json-lines.js";
@@ -23,12 +22,8 @@ export async function unregisterCommand(flags: UnregisterFlags, ctx: Context): P
       "give exactly one of --url URL or --webhook-id ID",
       "e.g. whtool unregister --provider dfns --url https://abc.ngrok.app/webhooks",
     );
-  let url: string | undefined;
-  if (flags.url !== undefined) {
-    const parsed = parseUserUrl(flags.url);
-    if (!parsed.ok) throw usageError(`--url ${flags.url}: ${parsed.problem}`, URL_FORMS);
-    url = parsed.url;
-  }
+  // --url arrives normalised (cli-options.ts userUrl).
+  const url = flags.url;
   const api = await APIS[flags.provider]();
   let outcome: Awaited<ReturnType<typeof api.remove>>;
   try {
