@@ -1,10 +1,16 @@
 #!/usr/bin/env node
-// `whtool --version` answers from package.json alone: CI scripts call it, and building the whole
-// program (commander, every command) would make it cost what a real command costs.
+import { readFileSync, writeSync } from "node:fs";
+
+// `whtool --version` answers from package.json alone: CI scripts call it, and building the program
+// (commander, every command) or even process.stdout's stream would cost what a real command costs.
 if (process.argv.length === 3 && (process.argv[2] === "--version" || process.argv[2] === "-V")) {
-  const { readFileSync } = await import("node:fs");
   const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
-  process.stdout.write(`${version}\n`);
+  try {
+    writeSync(1, `${version}\n`);
+  } catch (error) {
+    // A closed stdout (`| head -0`) ends quietly, as every command does; anything else is retried as a stream.
+    if (error.code !== "EPIPE") process.stdout.write(`${version}\n`);
+  }
 } else {
   const { processContext } = await import("../dist/src/context.js");
   const { run } = await import("../dist/src/main.js");

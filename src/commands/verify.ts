@@ -12,7 +12,6 @@ import { isProviderId, type ProviderId } from "../core/provider-id.js";
 import { parseInstant } from "../core/time.js";
 import { type Verdict, VerdictBuilder } from "../core/verdict.js";
 import { configError, EXIT, usageError, WhtoolError } from "../errors.js";
-import { diagnose } from "../providers/doctor/index.js";
 import { PROVIDERS } from "../providers/index.js";
 import type { VerifyOptions } from "../providers/types.js";
 import { deliveryLine, emit } from "../ui/json-lines.js";
@@ -84,7 +83,9 @@ export async function verifyCommand(
       missingConfig.set(provider, judged.missingConfig);
     }
     let verdict = judged.verdict;
-    if (!verdict.verified && provider !== undefined && !judged.missingConfig)
+    if (!verdict.verified && provider !== undefined && !judged.missingConfig) {
+      // The doctor is loaded for the first failure only: a run where all verify never pays for it.
+      const { diagnose } = await import("../providers/doctor/index.js");
       verdict = {
         ...verdict,
         diagnosis: diagnose(provider, item.delivery, verdict, {
@@ -92,6 +93,7 @@ export async function verifyCommand(
           at: at ?? item.defaultAt,
         }),
       };
+    }
     const duplicateOf = dedupe.observe(item.delivery.id, verdict);
     if (!verdict.verified) failed++;
     if (verdict.reason === "jwks_unavailable") unavailable++;
