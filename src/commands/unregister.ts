@@ -6,6 +6,7 @@ import type { ProviderId } from "../core/provider-id.js";
 import { EXIT, usageError, WhtoolError } from "../errors.js";
 import { PROVIDERS } from "../providers/index.js";
 import { emit } from "../ui/json-lines.js";
+import { printOutcome } from "../ui/outcome-text.js";
 
 export interface UnregisterFlags {
   readonly provider: ProviderId;
@@ -40,6 +41,6 @@ export async function unregisterCommand(flags: UnregisterFlags, ctx: Context): P
     throw apiFailure(PROVIDERS[flags.provider].info.name, "unregister", error);
   }
   if (flags.json) emit(ctx, { type: "unregister", ...outcome });
-  else ctx.stdout.write(`${outcome.message}\n`);
+  else printOutcome(ctx, outcome.message);
   return EXIT.ok;
 }
