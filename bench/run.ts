@@ -1,9 +1,8 @@
 // npm run bench: prints figures, asserts nothing. Verification throughput per provider (in-process),
-// the start-up time of `whtool verify` as CI runs it (spawned, one capture line), a listener burst,
-// listen req/s against bare node:http and a hand-written verifier (see listen.ts), and a large
-// capture (see large-capture.ts).
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+// start-up times of --version, --help and `whtool verify` as CI runs them (spawned, see startup.ts),
+// a listener burst, listen req/s against bare node:http and a hand-written verifier (see listen.ts),
+// and a large capture (see large-capture.ts).
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -20,6 +19,7 @@ import { generateSigningKey, jwksOf } from "../src/providers/signing-key.js";
 import type { VerifyOptions } from "../src/providers/types.js";
 import { benchLargeCapture } from "./large-capture.js";
 import { benchListen } from "./listen.js";
+import { benchStartup } from "./startup.js";
 
 const at = new Date();
 const iat = Math.floor(at.getTime() / 1000);
@@ -94,7 +94,6 @@ for (const [id, d, options] of cases) {
 await benchForgeries();
 
 const dir = mkdtempSync(join(tmpdir(), "whtool-bench-"));
-const capture = join(dir, "c.jsonl");
 const line = {
   v: 1,
   id: "b1",
@@ -108,27 +107,7 @@ const line = {
   verdict: null,
   response: null,
 };
-writeFileSync(capture, `${JSON.stringify(line)}\n`);
-const times: number[] = [];
-for (let i = 0; i < 15; i++) {
-  const start = performance.now();
-  const r = spawnSync(process.execPath, ["bin/whtool.js", "verify", capture], {
-    env: { PATH: process.env.PATH, DFNS_WEBHOOK_SECRET: secret },
-  });
-  times.push(performance.now() - start);
-  if (r.status !== 0) throw new Error(`whtool verify exited ${r.status}: ${r.stderr}`);
-}
-times.sort((a, b) => a - b);
-const baseline: number[] = [];
-for (let i = 0; i < 15; i++) {
-  const start = performance.now();
-  spawnSync(process.execPath, ["-e", "0"]);
-  baseline.push(performance.now() - start);
-}
-baseline.sort((a, b) => a - b);
-process.stdout.write(
-  `whtool verify start-up (spawned, 1 dfns capture): median ${times[7]?.toFixed(0)} ms, min ${times[0]?.toFixed(0)} ms; bare \`node -e 0\`: median ${baseline[7]?.toFixed(0)} ms\n`,
-);
+benchStartup(dir, line, secret);
 
 // The listener under a burst: 1,000 concurrent signed deliveries, each verified and appended to the
 // capture file before it is answered.

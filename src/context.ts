@@ -59,7 +59,10 @@ export function processContext(): Context {
     cwd: process.cwd(),
     stdout: quietWhenClosed(process.stdout),
     stderr: quietWhenClosed(process.stderr),
-    stdin: process.stdin,
+    // A getter: touching process.stdin builds a stream (a few ms of start-up) most commands never read.
+    get stdin() {
+      return process.stdin;
+    },
     now: () => new Date(),
     fetch: globalThis.fetch,
   };

@@ -9,14 +9,14 @@ import type { SecretFlags } from "../config/secrets.js";
 import { signingSetup, trustEnvText } from "../config/signing-credentials.js";
 import type { Context } from "../context.js";
 import type { ProviderId } from "../core/provider-id.js";
-import { EXIT, networkError, usageError } from "../errors.js";
+import { EXIT, networkError } from "../errors.js";
 import { PROVIDERS } from "../providers/index.js";
 import { emit } from "../ui/json-lines.js";
 import { colourFor } from "../ui/style.js";
 
 export interface CheckFlags extends SecretFlags {
   readonly provider: ProviderId;
-  readonly keyPort: string;
+  readonly keyPort: number;
   readonly audience: string;
   readonly junit?: string;
   readonly json?: boolean;
@@ -29,13 +29,14 @@ export async function checkCommand(
   ctx: Context,
   budgetMs: number = PROVIDERS[flags.provider].answerBudgetMs,
 ): Promise<number> {
-  if (!/^https?:\/\/[^/]/.test(url)) throw usageError(`${url}: give the http(s) URL of your webhook handler`);
-  const keyPort = Number(flags.keyPort);
-  if (!Number.isInteger(keyPort) || keyPort < 0 || keyPort > 65535)
-    throw usageError(`--key-port ${flags.keyPort}: not a port number`);
-  const c = colourFor(ctx.stderr, ctx.env);
+  // url and --key-port arrive parsed (cli-options.ts).
+  const keyPort = flags.keyPort;
+  const c = colourFor(ctx.stdout, ctx.env);
   const say = (line: string) => {
-    if (!flags.json) ctx.stderr.write(`${line}\n`);
+    if (!flags.json) ctx.stdout.write(`${line}\n`);
+  };
+  const hint = (line: string) => {
+    if (!flags.json) ctx.stderr.write(`${colourFor(ctx.stderr, ctx.env).dim(line)}\n`);
   };
   const provider = PROVIDERS[flags.provider];
   const outbound = await provider.outbound();
@@ -55,10 +56,8 @@ export async function checkCommand(
     keyServer = setup.keyServer;
     const { credentials } = setup;
     if (keyServer)
-      say(
-        c.dim(
-          `signing with whtool's check key, served while this runs; your handler should trust it: ${trustEnvText(setup.trustEnv)}`,
-        ),
+      hint(
+        `signing with whtool's check key, served while this runs; your handler should trust it: ${trustEnvText(setup.trustEnv)}`,
       );
 
     const cases = await buildCases(provider, outbound, credentials, ctx.now(), keyServer?.publish);

@@ -20,9 +20,14 @@ export async function demoCommand(
   flags: { json?: boolean; timeout?: string },
   ctx: Context,
 ): Promise<number> {
+  // Progress (emulators, steps) on stderr; the results — each delivery, the table, the verdict — on stdout.
   const c = colourFor(ctx.stderr, ctx.env);
   const say = (line: string) => {
     if (!flags.json) ctx.stderr.write(`${line}\n`);
+  };
+  const out = colourFor(ctx.stdout, ctx.env);
+  const result = (line: string) => {
+    if (!flags.json) ctx.stdout.write(`${line}\n`);
   };
   say(c.bold("whtool demo: five provider emulators, one local listener, no account, no network"));
   const emulated = await startEmulated(ctx, PROVIDER_IDS);
@@ -43,7 +48,7 @@ export async function demoCommand(
     },
     run,
     (event) => {
-      if (event.type === "delivery" && !flags.json) ctx.stderr.write(formatDeliveryEvent(event, c, false));
+      if (event.type === "delivery" && !flags.json) ctx.stdout.write(formatDeliveryEvent(event, out, false));
     },
   );
   say(`${c.bold("listening")} on ${live.localUrl}\n`);
@@ -74,12 +79,12 @@ export async function demoCommand(
     await live.close();
     await emulated.close();
   }
-  say(summaryTable(reports, c));
+  result(summaryTable(reports, out));
   const passed = reports.every((r) => r.passed);
-  say(
+  result(
     passed
-      ? c.green.bold("all five verified")
-      : c.red.bold(`${reports.filter((r) => !r.passed).length} failed`),
+      ? out.green.bold("all five verified")
+      : out.red.bold(`${reports.filter((r) => !r.passed).length} failed`),
   );
   return passed ? EXIT.ok : EXIT.failed;
 }

@@ -13,7 +13,8 @@ export interface EmulateFlags {
   readonly provider?: string;
   readonly detach?: boolean;
   readonly stop?: boolean;
-  readonly port?: string;
+  /** Parsed where declared (cli-options.ts portOption). */
+  readonly port?: number;
   readonly timeScale?: string;
   readonly writeEnv?: string;
   readonly json?: boolean;
@@ -25,9 +26,9 @@ export async function emulateCommand(flags: EmulateFlags, ctx: Context): Promise
   if (flags.provider === undefined)
     throw usageError("--provider is required", `use all or one of ${PROVIDER_IDS.join(", ")}`);
   const ids = parseProviders(flags.provider);
-  const port = flags.port === undefined ? 0 : Number(flags.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535 - ids.length)
-    throw usageError(`--port ${flags.port}: not a port number`);
+  const port = flags.port ?? 0;
+  if (port > 65535 - ids.length)
+    throw usageError(`--port ${port}: too high for ${ids.length} emulators, one port each from there`);
   const timeScale = flags.timeScale === undefined ? 1 : Number(flags.timeScale);
   if (!(timeScale > 0 && timeScale <= 1))
     throw usageError(`--time-scale ${flags.timeScale}: give a number in (0, 1]`);
@@ -76,7 +77,7 @@ async function detachCommand(ids: readonly ProviderId[], flags: EmulateFlags, ct
       "redirect the export lines instead: > .env.emulators",
     );
   const args = [
-    ...(flags.port === undefined ? [] : ["--port", flags.port]),
+    ...(flags.port === undefined ? [] : ["--port", String(flags.port)]),
     ...(flags.timeScale === undefined ? [] : ["--time-scale", flags.timeScale]),
   ];
   const { startDetached } = await import("./emulate-detach.js");
@@ -166,7 +167,7 @@ function reportAttempt(record: AttemptRecord, provider: ProviderId, json: boolea
     return;
   }
   const answer = record.status === null ? `no answer (${record.error})` : String(record.status);
-  ctx.stderr.write(
+  ctx.stdout.write(
     `${provider} → ${record.url} ${record.event} attempt ${record.attempt}: ${answer}, ${record.outcome}\n`,
   );
 }

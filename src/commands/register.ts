@@ -6,6 +6,7 @@ import type { ProviderId } from "../core/provider-id.js";
 import { EXIT } from "../errors.js";
 import { PROVIDERS } from "../providers/index.js";
 import { emit } from "../ui/json-lines.js";
+import { printOutcome } from "../ui/outcome-text.js";
 
 export interface RegisterFlags {
   readonly provider: ProviderId;
@@ -46,6 +47,6 @@ export async function registerCommand(flags: RegisterFlags, ctx: Context): Promi
     throw apiFailure(PROVIDERS[flags.provider].info.name, "register", error);
   }
   if (flags.json) emit(ctx, { type: "register", ...outcome });
-  else ctx.stderr.write(`${outcome.message}\n`);
+  else printOutcome(ctx, outcome.message);
   return EXIT.ok;
 }

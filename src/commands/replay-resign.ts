@@ -10,7 +10,7 @@ import { PROVIDERS } from "../providers/index.js";
 import type { SignedMessage } from "../providers/types.js";
 
 export interface ResignFlags extends SecretFlags {
-  readonly keyPort?: string;
+  readonly keyPort?: number;
   readonly audience?: string;
 }
 
@@ -56,7 +56,7 @@ export class Resigner {
           provider,
           audience: this.flags.audience ?? "whtool-check",
           key: (alg) => checkKey(this.ctx.cwd, alg),
-          keyPort: Number(this.flags.keyPort ?? 4998),
+          keyPort: this.flags.keyPort ?? 4998,
           noSecretHint: (secretEnv) =>
             `pass --secret with the value your handler verifies with, or set ${secretEnv}`,
         },

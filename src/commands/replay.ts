@@ -36,7 +36,7 @@ export async function replayCommand(
     flags.id && flags.id.length > 0
       ? (await picked(all, flags.id, source)).filter(byProvider)
       : filtered(all, byProvider);
-  const c = colourFor(ctx.stderr, ctx.env);
+  const c = colourFor(ctx.stdout, ctx.env);
   let failed = 0;
   let unanswered = 0;
   let considered = 0;
@@ -71,7 +71,7 @@ export async function replayCommand(
           durationMs: result.durationMs,
           firstLine: firstLine(result.body),
         });
-      else ctx.stderr.write(formatReplayed(record, result, c));
+      else ctx.stdout.write(formatReplayed(record, result, c));
     }
   } finally {
     await resigner?.close();

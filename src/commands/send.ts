@@ -15,9 +15,10 @@ import { colourFor } from "../ui/style.js";
 
 export interface SendFlags extends SecretFlags {
   readonly provider: ProviderId;
+  /** Normalised by the option's parser. */
   readonly to: string;
   readonly event?: string;
-  readonly count?: string;
+  readonly count?: number;
   readonly jwksOut?: string;
   readonly audience?: string;
   readonly json?: boolean;
@@ -26,10 +27,8 @@ export interface SendFlags extends SecretFlags {
 const DEFAULT_AUDIENCE = "whtool-send";
 
 export async function sendCommand(flags: SendFlags, ctx: Context): Promise<number> {
-  const target = parseTarget(flags.to);
-  const count = flags.count === undefined ? 1 : Number(flags.count);
-  if (!Number.isInteger(count) || count < 1 || count > 10_000)
-    throw usageError(`--count ${flags.count}: give a whole number from 1 to 10000`);
+  const target = flags.to;
+  const count = flags.count ?? 1;
   const outbound = await PROVIDERS[flags.provider].outbound();
   const event = outbound.canonicalEvent(flags.event ?? outbound.events[0] ?? "");
   if (event === undefined)
@@ -39,7 +38,7 @@ export async function sendCommand(flags: SendFlags, ctx: Context): Promise<numbe
     );
 
   const say = (line: string) => ctx.stderr.write(`${line}\n`);
-  const c = colourFor(ctx.stderr, ctx.env);
+  const c = colourFor(ctx.stdout, ctx.env);
   let keyServer: KeyServer | undefined;
   try {
     // JWT providers sign with an ephemeral key served on loopback; HMAC providers with the given secret.
@@ -84,8 +83,8 @@ export async function sendCommand(flags: SendFlags, ctx: Context): Promise<numbe
           durationMs: result.durationMs,
         });
       else
-        say(
-          `${count > 1 ? `${n}/${count} ` : ""}${flags.provider} ${event} ${c.dim(delivery.eventId)} → ${answerText(result, c)}`,
+        ctx.stdout.write(
+          `${count > 1 ? `${n}/${count} ` : ""}${flags.provider} ${event} ${c.dim(delivery.eventId)} → ${answerText(result, c)}\n`,
         );
     }
     if (unreachable === count)
@@ -97,18 +96,6 @@ export async function sendCommand(flags: SendFlags, ctx: Context): Promise<numbe
   } finally {
     await keyServer?.close();
   }
-}
-
-function parseTarget(to: string): string {
-  let url: URL;
-  try {
-    url = new URL(to);
-  } catch {
-    throw usageError(`--to ${to}: not a URL`, "e.g. --to http://127.0.0.1:8080/webhooks");
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:")
-    throw usageError(`--to ${to}: only http and https URLs`);
-  return url.toString();
 }
 
 function announceKeys(

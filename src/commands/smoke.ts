@@ -5,8 +5,7 @@ import { doctorSetups } from "../config/credential-candidates.js";
 import { resolveSecrets } from "../config/secrets.js";
 import type { Context } from "../context.js";
 import type { ProviderId } from "../core/provider-id.js";
-import { parseDuration } from "../core/time.js";
-import { configError, EXIT, usageError } from "../errors.js";
+import { configError, EXIT } from "../errors.js";
 import { LiveListener } from "../listen/live.js";
 import { verifyOptionsCache } from "../listen/verify-cache.js";
 import { startEmulated } from "../loop/emulated-env.js";
@@ -21,11 +20,12 @@ export interface SmokeFlags {
   readonly provider: ProviderId;
   readonly emulate?: boolean;
   readonly event?: string;
-  readonly expect: string;
-  readonly timeout: string;
+  /** Parsed where declared (cli-options.ts): a count, milliseconds, a normalised URL, a port. */
+  readonly expect: number;
+  readonly timeout: number;
   readonly report?: string;
   readonly publicUrl?: string;
-  readonly port: string;
+  readonly port: number;
   readonly link?: string;
   readonly secret?: readonly string[];
   readonly secretEnv?: string;
@@ -34,14 +34,7 @@ export interface SmokeFlags {
 
 /** CI one-shot: listen, register, trigger, wait for N verified deliveries, clean up, report, exit 0/1. */
 export async function smokeCommand(flags: SmokeFlags, ctx: Context): Promise<number> {
-  const expect = Number(flags.expect);
-  if (!Number.isInteger(expect) || expect < 1)
-    throw usageError(`--expect ${flags.expect}: give a number of deliveries`);
-  const timeoutMs = parseDuration(flags.timeout);
-  if (!timeoutMs) throw usageError(`--timeout ${flags.timeout}: give a duration like 30s or 2m`);
-  const port = Number(flags.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw usageError(`--port ${flags.port}: not a port number`);
+  const { expect, port, timeout: timeoutMs } = flags;
   if (!flags.emulate && !flags.publicUrl && !ctx.env.NGROK_AUTHTOKEN)
     // Missing configuration (exit 3), not a tunnel failure: no tunnel was tried.
     throw configError(
@@ -51,7 +44,7 @@ export async function smokeCommand(flags: SmokeFlags, ctx: Context): Promise<num
 
   const emulated = flags.emulate ? await startEmulated(ctx, [flags.provider]) : undefined;
   const run = emulated?.ctx ?? ctx;
-  const c = colourFor(ctx.stderr, ctx.env);
+  const c = colourFor(ctx.stdout, ctx.env);
   const spinner = await progress(ctx, flags.json === true);
   let live: LiveListener | undefined;
   let report: LoopReport | undefined;
@@ -111,9 +104,10 @@ export async function smokeCommand(flags: SmokeFlags, ctx: Context): Promise<num
     await writePrivateFileAtomic(resolve(ctx.cwd, flags.report), `${JSON.stringify(full, null, 2)}\n`);
   if (flags.json) emit(ctx, full);
   else {
-    for (const r of report.received) ctx.stderr.write(formatReceived(r, c));
-    ctx.stderr.write(formatSmokeOutcome(report, flags.provider, c));
-    if (flags.report !== undefined) ctx.stderr.write(c.dim(`report written to ${flags.report}\n`));
+    for (const r of report.received) ctx.stdout.write(formatReceived(r, c));
+    ctx.stdout.write(formatSmokeOutcome(report, flags.provider, c));
+    if (flags.report !== undefined)
+      ctx.stderr.write(colourFor(ctx.stderr, ctx.env).dim(`report written to ${flags.report}\n`));
   }
   if (report.passed) return EXIT.ok;
   return report.errorExitCode ?? EXIT.failed;

@@ -6,6 +6,7 @@ import type { ProviderId } from "../core/provider-id.js";
 import { EXIT } from "../errors.js";
 import { PROVIDERS } from "../providers/index.js";
 import { emit } from "../ui/json-lines.js";
+import { printOutcome } from "../ui/outcome-text.js";
 
 /** The trigger flags are the TriggerInput fields, but for --products, which comes comma-separated. */
 export type TriggerFlags = Omit<TriggerInput, "name" | "products"> & {
@@ -39,6 +40,6 @@ export async function triggerCommand(
     throw apiFailure(PROVIDERS[flags.provider].info.name, `trigger ${trigger}`, error);
   }
   if (flags.json) emit(ctx, { type: "trigger", ...outcome });
-  else ctx.stderr.write(`${outcome.message}\n`);
+  else printOutcome(ctx, outcome.message);
   return EXIT.ok;
 }

@@ -2,10 +2,10 @@ import { apiContext } from "../api/context.js";
 import { apiFailure } from "../api/errors.js";
 import type { Context } from "../context.js";
 import type { ProviderId } from "../core/provider-id.js";
-import { parseUserUrl, URL_FORMS } from "../core/url.js";
 import { EXIT, usageError, WhtoolError } from "../errors.js";
 import { PROVIDERS } from "../providers/index.js";
 import { emit } from "../ui/json-lines.js";
+import { printOutcome } from "../ui/outcome-text.js";
 
 export interface UnregisterFlags {
   readonly provider: ProviderId;
@@ -23,12 +23,8 @@ export async function unregisterCommand(flags: UnregisterFlags, ctx: Context): P
       "give exactly one of --url URL or --webhook-id ID",
       "e.g. whtool unregister --provider dfns --url https://abc.ngrok.app/webhooks",
     );
-  let url: string | undefined;
-  if (flags.url !== undefined) {
-    const parsed = parseUserUrl(flags.url);
-    if (!parsed.ok) throw usageError(`--url ${flags.url}: ${parsed.problem}`, URL_FORMS);
-    url = parsed.url;
-  }
+  // --url arrives normalised (cli-options.ts userUrl).
+  const url = flags.url;
   let outcome: Awaited<ReturnType<typeof api.remove>>;
   try {
     outcome = await api.remove(
@@ -44,6 +40,6 @@ export async function unregisterCommand(flags: UnregisterFlags, ctx: Context): P
     throw apiFailure(PROVIDERS[flags.provider].info.name, "unregister", error);
   }
   if (flags.json) emit(ctx, { type: "unregister", ...outcome });
-  else ctx.stdout.write(`${outcome.message}\n`);
+  else printOutcome(ctx, outcome.message);
   return EXIT.ok;
 }

@@ -10,7 +10,6 @@ import { isProviderId, type ProviderId } from "../core/provider-id.js";
 import { parseInstant } from "../core/time.js";
 import { type Verdict, VerdictBuilder } from "../core/verdict.js";
 import { configError, EXIT, usageError, WhtoolError } from "../errors.js";
-import { diagnose } from "../providers/doctor/index.js";
 import { detectProvider, newDedupeIndex, PROVIDERS } from "../providers/index.js";
 import type { VerifyOptions } from "../providers/types.js";
 import { deliveryLine, emit } from "../ui/json-lines.js";
@@ -19,7 +18,8 @@ import { formatVerdict } from "../ui/verdict-text.js";
 import { captureRecords } from "./capture-source.js";
 
 export interface VerifyFlags extends KeyFlags {
-  readonly provider?: string;
+  /** Captures: verify only this provider's deliveries. A hand-given --body: verify it as this provider. */
+  readonly provider?: ProviderId;
   readonly id?: string;
   readonly at?: string;
   readonly json?: boolean;
@@ -39,7 +39,9 @@ export async function verifyCommand(
   flags: VerifyFlags,
   ctx: Context,
 ): Promise<number> {
-  const forced = parseProviderFlag(flags.provider);
+  const handGivenBody = flags.body !== undefined;
+  const forced = handGivenBody ? flags.provider : undefined;
+  const only = handGivenBody ? undefined : flags.provider;
   const at = flags.at === undefined ? undefined : parseInstant(flags.at, ctx.now());
   if (flags.at !== undefined && at === undefined)
     throw usageError(
@@ -47,7 +49,7 @@ export async function verifyCommand(
       "use now, an ISO date-time such as 2026-11-23T10:00:00Z, or unix seconds",
     );
 
-  const items = flags.body !== undefined ? [await handGiven(flags, ctx)] : fromCapture(file, flags, ctx);
+  const items = handGivenBody ? [await handGiven(flags, ctx)] : fromCapture(file, flags, ctx);
   const providerOf = (item: Item): ProviderId | undefined =>
     forced ??
     (item.recordedProvider !== null && isProviderId(item.recordedProvider)
@@ -56,7 +58,7 @@ export async function verifyCommand(
     detectProvider(item.delivery.headers);
 
   const setups = new SetupCache(flags, ctx);
-  const colour = colourFor(ctx.stderr, ctx.env);
+  const colour = colourFor(ctx.stdout, ctx.env);
   const dedupe = newDedupeIndex();
   let total = 0;
   const doctor = doctorSetups(flags, ctx);
@@ -64,17 +66,24 @@ export async function verifyCommand(
   let unavailable = 0;
   let unconfigured = 0;
   const missingConfig = new Map<ProviderId, WhtoolError>();
+  const skipped = { other: 0, unknown: 0 };
   // One record at a time, so a streaming reader's async iterable fits as well as an array.
   for await (const item of items) {
-    total++;
     const provider = providerOf(item);
+    if (only !== undefined && provider !== only) {
+      skipped[provider === undefined ? "unknown" : "other"]++;
+      continue;
+    }
+    total++;
     const judged = await judge(item, provider, setups, at ?? item.defaultAt);
     if (judged.missingConfig && provider !== undefined) {
       unconfigured++;
       missingConfig.set(provider, judged.missingConfig);
     }
     let verdict = judged.verdict;
-    if (!verdict.verified && provider !== undefined && !judged.missingConfig)
+    if (!verdict.verified && provider !== undefined && !judged.missingConfig) {
+      // The doctor is loaded for the first failure only: a run where all verify never pays for it.
+      const { diagnose } = await import("../providers/doctor/index.js");
       verdict = {
         ...verdict,
         diagnosis: diagnose(provider, item.delivery, verdict, {
@@ -82,12 +91,13 @@ export async function verifyCommand(
           at: at ?? item.defaultAt,
         }),
       };
+    }
     const duplicateOf = dedupe.observe(item.delivery.id, verdict);
     if (!verdict.verified) failed++;
     if (verdict.reason === "jwks_unavailable") unavailable++;
     if (flags.json) emit(ctx, deliveryLine(item.delivery.id, verdict, duplicateOf));
     else
-      ctx.stderr.write(
+      ctx.stdout.write(
         formatVerdict(
           verdict,
           { id: item.delivery.id, receivedAt: item.delivery.receivedAt, duplicateOf },
@@ -95,9 +105,20 @@ export async function verifyCommand(
         ),
       );
   }
+  if (only !== undefined) {
+    const note = skippedNote(only, skipped);
+    if (note !== undefined) ctx.stderr.write(`${note}\n`);
+    if (total === 0)
+      throw new WhtoolError(
+        "empty",
+        `no ${only} deliveries in the capture: nothing verified`,
+        EXIT.failed,
+        "leave out --provider to verify every delivery",
+      );
+  }
   if (!flags.json) {
     const summary = `${total} ${total === 1 ? "delivery" : "deliveries"}: ${total - failed} verified, ${failed} failed`;
-    ctx.stderr.write(`\n${failed === 0 ? colour.green(summary) : colour.red(summary)}\n`);
+    ctx.stdout.write(`\n${failed === 0 ? colour.green(summary) : colour.red(summary)}\n`);
   }
   if (unavailable > 0) return EXIT.network;
   // Nothing could be judged at all: say "configuration missing" (exit 3), naming what to set.
@@ -173,14 +194,14 @@ function combined(errors: readonly WhtoolError[]): WhtoolError {
   );
 }
 
-function parseProviderFlag(value: string | undefined): ProviderId | undefined {
-  if (value === undefined) return undefined;
-  if (!isProviderId(value))
-    throw usageError(
-      `--provider ${value}: unknown provider`,
-      `use one of ${Object.keys(PROVIDERS).join(", ")}`,
-    );
-  return value;
+/** What --provider left out of a capture, said on stderr so the results on stdout stay the filtered ones. */
+function skippedNote(only: ProviderId, skipped: { other: number; unknown: number }): string | undefined {
+  const parts = [
+    ...(skipped.other > 0 ? [`${skipped.other} from other providers`] : []),
+    ...(skipped.unknown > 0 ? [`${skipped.unknown} from no provider whtool recognises`] : []),
+  ];
+  if (parts.length === 0) return undefined;
+  return `skipped ${parts.join(" and ")} (--provider ${only})`;
 }
 
 function unknownProvider(): Verdict {

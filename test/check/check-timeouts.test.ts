@@ -51,7 +51,7 @@ function context(): Context & { out: () => string } {
 const FLAGS = {
   provider: "dfns",
   secret: ["whs-check"],
-  keyPort: "0",
+  keyPort: 0,
   audience: "whtool-check",
   json: true,
 } as const;

@@ -103,7 +103,7 @@ describe("whtool send", () => {
     after(() => receiver.close());
     const rejected = await runCli(["send", "--provider", "bracken", "--to", receiver.url, "--secret", "s"]);
     assert.equal(rejected.code, 1);
-    assert.match(rejected.stderr, /→ 500/);
+    assert.match(rejected.stdout, /→ 500/);
     const port = await closedPort();
     const down = await runCli([
       "send",

@@ -141,9 +141,16 @@ describe("verify: one provider's missing configuration is a per-delivery verdict
     const r = await runCli(["verify", path, "--json"], { cwd: tempDir() });
     assert.equal(r.code, 3, r.stderr);
     assert.deepEqual(
-      r.lines.map((l) => l.reason),
-      ["no_secret", "no_secret"],
+      r.lines.map((l) => [l.type, l.reason]),
+      [
+        ["delivery", "no_secret"],
+        ["delivery", "no_secret"],
+        ["error", undefined],
+      ],
     );
+    // Under --json the error is also the last line on stdout, with its exit code.
+    assert.equal(r.lines.at(-1)?.exitCode, 3);
+    assert.match(String(r.lines.at(-1)?.message), /no trusted issuers for pps; no secret for dfns/);
     assert.match(r.stderr, /no trusted issuers for pps; no secret for dfns/);
     assert.match(r.stderr, /PPS_TRUSTED_ISSUERS/);
     assert.match(r.stderr, /DFNS_WEBHOOK_SECRET/);

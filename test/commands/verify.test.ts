@@ -66,13 +66,13 @@ describe("whtool verify (in-process)", () => {
     for (const line of r.lines) assert.equal(line.type, "delivery");
   });
 
-  it("tells the human each check with a mark, the reason and a summary, on stderr", async () => {
+  it("tells the human each check with a mark, the reason and a summary, on stdout (verify | grep finds them)", async () => {
     const r = await runCli(["verify", HMAC_CAPTURES], { env: HMAC_ENV, cwd: dir });
-    assert.equal(r.stdout, "");
-    assert.match(r.stderr, /✗ timestamp\s+sent 612 s before receipt; window 300 s/);
-    assert.match(r.stderr, /NOT VERIFIED: timestamp_outside_window/);
-    assert.match(r.stderr, /duplicate of cap-dfns-1/);
-    assert.match(r.stderr, /5 deliveries: 4 verified, 1 failed/);
+    assert.equal(r.stderr, "");
+    assert.match(r.stdout, /✗ timestamp\s+sent 612 s before receipt; window 300 s/);
+    assert.match(r.stdout, /NOT VERIFIED: timestamp_outside_window/);
+    assert.match(r.stdout, /duplicate of cap-dfns-1/);
+    assert.match(r.stdout, /5 deliveries: 4 verified, 1 failed/);
   });
 
   it("--id picks one delivery; exit 0 when it verifies", async () => {
@@ -132,7 +132,7 @@ describe("whtool verify (in-process)", () => {
       "whs-fixture-secret",
     ]);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /secret 2 of 2/);
+    assert.match(r.stdout, /secret 2 of 2/);
   });
 
   it("reads a capture from stdin with -", async () => {

@@ -40,7 +40,7 @@ describe("secret flags", () => {
       cwd: dir,
     });
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /VERIFIED/);
+    assert.match(r.stdout, /VERIFIED/);
   });
 
   it("--secret and --secret-file rotate together: an older secret in either form still verifies", async () => {

@@ -21,5 +21,5 @@ test("smoke reports why a delivery failed: --secret given while the emulated API
     ["secret_wrong_credential"],
   );
   assert.match(diagnosis[0]?.detail ?? "", /KOPOKOPO_API_KEY, not --secret/);
-  assert.match(r.stderr, /why: the signature was made with the credential in KOPOKOPO_API_KEY/);
+  assert.match(r.stdout, /why: the signature was made with the credential in KOPOKOPO_API_KEY/);
 });

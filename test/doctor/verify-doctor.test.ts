@@ -198,15 +198,15 @@ describe("verify names the real mistake", () => {
 
   test("human output prints why and fix under the checks, and no secret", async () => {
     const body = Buffer.from(JSON.stringify(dfnsEvent()));
-    const { stderr } = await verify("dfns", body, dfnsHeaders(body), {
+    const { stdout, stderr } = await verify("dfns", body, dfnsHeaders(body), {
       env: { DFNS_WEBHOOK_SECRET: `${SECRET}\n`, NO_COLOR: "1" },
       json: false,
     });
     assert.match(
-      stderr,
+      stdout,
       /✗ signature .*\n\s+why: the signature matches DFNS_WEBHOOK_SECRET with a newline trimmed off \(secret_whitespace\)\n\s+fix: /,
     );
-    assert.ok(!stderr.includes(SECRET));
+    assert.ok(!stdout.includes(SECRET) && !stderr.includes(SECRET));
   });
 });
 

@@ -21,7 +21,7 @@ describe("whtool smoke --emulate", () => {
       assert.equal(report.reason, null);
       assert.ok(report.registered);
       assert.equal(typeof (report.timings as Record<string, unknown>).totalMs, "number");
-      assert.match(r.stderr, /smoke passed/);
+      assert.match(r.stdout, /smoke passed/);
     });
   }
 
@@ -87,8 +87,8 @@ describe("whtool demo", () => {
   it("runs the whole loop for all five providers and exits 0 (spawned, as npm run demo does)", async () => {
     const r = await spawnCli(["demo"], { cwd: tempDir() });
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /all five verified/);
+    assert.match(r.stdout, /all five verified/);
     for (const provider of PROVIDER_IDS)
-      assert.match(r.stderr, new RegExp(`^${provider}\\s+\\S+\\s+verified\\s+200`, "m"));
+      assert.match(r.stdout, new RegExp(`^${provider}\\s+\\S+\\s+verified\\s+200`, "m"));
   });
 });
