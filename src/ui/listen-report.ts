@@ -31,14 +31,15 @@ export function listenReporter(options: ListenReportOptions): (event: ListenEven
       return;
     }
     switch (event.type) {
+      // Deliveries (and what became of them) are listen's results: stdout, as `listen | grep` expects.
       case "delivery":
-        out.stderr.write(formatDeliveryEvent(event, c, options.verbose));
+        out.stdout.write(formatDeliveryEvent(event, c, options.verbose));
         return;
       case "forward":
-        out.stderr.write(formatForwardEvent(event, c));
+        out.stdout.write(formatForwardEvent(event, c));
         return;
       case "refused":
-        out.stderr.write(formatRefusedEvent(event, c));
+        out.stdout.write(formatRefusedEvent(event, c));
         return;
       case "error":
         out.stderr.write(formatErrorEvent(event, c));

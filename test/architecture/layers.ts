@@ -37,11 +37,15 @@ export const ALLOWED: ReadonlyMap<string, ReadonlySet<string>> = new Map(
   }),
 );
 
-/** The layer a file under src/ belongs to: its top folder; top-level files by name (errors.ts, context.ts are core-level). */
+/**
+ * The layer a file under src/ belongs to: its top folder; top-level files by name (errors.ts,
+ * context.ts are core-level; cli-options.ts, the option factories cli.ts declares with, is cli).
+ */
 export function layerOf(pathInSrc: string): string {
   const [head = "", ...rest] = pathInSrc.split(sep).join("/").split("/");
   if (rest.length > 0) return head;
   const name = head.replace(/\.[jt]s$/, "");
+  if (name === "cli-options") return "cli";
   return name === "errors" || name === "context" ? "core" : name;
 }
 

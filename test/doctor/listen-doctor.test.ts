@@ -119,8 +119,8 @@ describe("listen explains deliveries a relay broke, in its events and its captur
     });
     const body = Buffer.from(JSON.stringify(dfnsEvent(nowS())));
     await post(listen.url, [...dfnsHeaders(body)] as [string, string][], body);
-    const { stderr } = await listen.stop();
-    assert.match(stderr, /why: the signature matches DFNS_WEBHOOK_SECRET with a newline trimmed off/);
-    assert.match(stderr, /fix: remove the whitespace/);
+    const { stdout } = await listen.stop();
+    assert.match(stdout, /why: the signature matches DFNS_WEBHOOK_SECRET with a newline trimmed off/);
+    assert.match(stdout, /fix: remove the whitespace/);
   });
 });

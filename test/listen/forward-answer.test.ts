@@ -88,14 +88,14 @@ describe("what the forward target answered", { timeout: 30_000 }, () => {
     });
     const { body, headers } = dfnsEvent("whe-fw-human");
     await post(listen.url, headers, body);
-    const { stderr } = await listen.stop();
-    const headline = stderr.search(/dfns {2}wallet\.created {2}✓ verified {2}→ 422/);
-    const forward = stderr.search(
+    const { stdout } = await listen.stop();
+    const headline = stdout.search(/dfns {2}wallet\.created {2}✓ verified {2}→ 422/);
+    const forward = stdout.search(
       /↪ forwarded to http:\/\/127\.0\.0\.1:\d+\/hooks: 422 \d+ ms {2}\{"error":"order 7 unknown"\}\n/,
     );
-    assert.ok(headline >= 0, stderr);
-    assert.ok(forward > headline, `forward line not under its delivery:\n${stderr}`);
-    assert.doesNotMatch(stderr, /second line/);
+    assert.ok(headline >= 0, stdout);
+    assert.ok(forward > headline, `forward line not under its delivery:\n${stdout}`);
+    assert.doesNotMatch(stdout, /second line/);
   });
 
   it("replay prints the app's status, time and the first line of its body, under each delivery", async () => {
@@ -109,8 +109,8 @@ describe("what the forward target answered", { timeout: 30_000 }, () => {
     await listen.stop();
     const target = await app();
     const human = await runCli(["replay", capture, "--to", target], { env: { NO_COLOR: "1" } });
-    const rows = human.stderr.split("\n").filter((l) => l.startsWith("d_"));
-    assert.equal(rows.length, 2, human.stderr);
+    const rows = human.stdout.split("\n").filter((l) => l.startsWith("d_"));
+    assert.equal(rows.length, 2, human.stdout);
     for (const row of rows) assert.match(row, /^d_\w+ dfns → 422 \d+ ms {2}\{"error":"order 7 unknown"\}$/);
     const json = await runCli(["replay", capture, "--to", target, "--json"]);
     assert.deepEqual(

@@ -101,12 +101,15 @@ describe("whtool listen", () => {
     const bad = dfnsEvent("whe-bad");
     const tampered = bad.body.replace("xfr-1", "xfr-2");
     assert.equal((await post(listen.url, bad.headers, tampered)).status, 401);
-    const { stderr } = await listen.stop();
-    assert.match(stderr, /moneykit {2}link\.state_changed {2}✓ verified {2}→ 200/);
-    assert.match(stderr, /MoneyKit-Delivery-Token: dt_77 {2}MoneyKit-Delivery-Attempt: 3/);
-    assert.match(stderr, /first seen · skew [+-]\d+ s · dedupe idem-9/);
-    assert.match(stderr, /dfns {2}wallet\.transfer\.confirmed {2}✗ signature_mismatch {2}→ 401/);
-    assert.match(stderr, /✗ signature: hmac-sha256 of the raw body/);
+    const { stdout, stderr } = await listen.stop();
+    assert.match(stdout, /moneykit {2}link\.state_changed {2}✓ verified {2}→ 200/);
+    assert.match(stdout, /MoneyKit-Delivery-Token: dt_77 {2}MoneyKit-Delivery-Attempt: 3/);
+    assert.match(stdout, /first seen · skew [+-]\d+ s · dedupe idem-9/);
+    assert.match(stdout, /dfns {2}wallet\.transfer\.confirmed {2}✗ signature_mismatch {2}→ 401/);
+    assert.match(stdout, /✗ signature: hmac-sha256 of the raw body/);
+    // Results on stdout; the banner and progress stay on stderr.
+    assert.match(stderr, /listening on /);
+    assert.doesNotMatch(stderr, /✓ verified/);
   });
 
   it("flags duplicates, follows Dfns retry chains, and remembers across a restart", async () => {

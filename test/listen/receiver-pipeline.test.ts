@@ -133,7 +133,7 @@ describe("the receiver pipeline", { timeout: 30_000 }, () => {
     await gone;
     await new Promise((resolve) => setTimeout(resolve, 50));
     const text = await human.stop();
-    assert.match(text.stderr, /refused from 127\.0\.0\.1 {2}unreadable request \(HPE_[A-Z_]+\) {2}→ 400/);
+    assert.match(text.stdout, /refused from 127\.0\.0\.1 {2}unreadable request \(HPE_[A-Z_]+\) {2}→ 400/);
   });
 
   it("answers GET with the listening page and records nothing", async () => {
