@@ -445,6 +445,24 @@ Exit codes: 0 every case passed, 1 a case failed, 3 no secret, 4 the handler did
     });
 
   program
+    .command("inspect")
+    .summary("serve the inspector web UI over a capture file, following it as it grows")
+    .description(
+      "Serve the inspector on 127.0.0.1 (4040, or the next free port): every captured delivery with its headers in order, body, checks, diagnosis, retries and diff, and Replay. listen serves the same page while it runs.",
+    )
+    .argument("[file]", "capture file (JSONL); default .whtool/captures.jsonl")
+    .option("--port <n>", "port (default 4040, the next free one when taken); 0 picks any free one")
+    .option("--json", "one ready line with the inspector URL")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ whtool inspect\n  $ whtool inspect ci-captures.jsonl --port 0 --json",
+    )
+    .action(async (file: string | undefined, flags) => {
+      const { inspectCommand } = await import("./commands/inspect.js");
+      setExit(await inspectCommand(file, flags, ctx));
+    });
+
+  program
     .command("providers")
     .summary("list providers, schemes, env vars and events")
     .argument("[id]", "show one provider with every event")
