@@ -72,3 +72,59 @@ export function rawRequest(
     req.end(options.body);
   });
 }
+
+export interface RunningListenInspector {
+  /** The webhook URL. */
+  readonly webhook: string;
+  readonly inspector: string;
+  stop(): Promise<void>;
+}
+
+/** Runs `whtool listen --json --tunnel none --port 0 … ARGS` and resolves with its webhook and inspector URLs. */
+export function startListenInspector(
+  args: string[],
+  options: { env?: Record<string, string>; cwd?: string } = {},
+): Promise<RunningListenInspector> {
+  const controller = new AbortController();
+  running.add(controller);
+  return new Promise((resolve, reject) => {
+    let seen = "";
+    let ready = false;
+    const done = runCli(["listen", "--json", "--tunnel", "none", "--port", "0", ...args], {
+      ...options,
+      signal: controller.signal,
+      onStdout: (chunk) => {
+        seen += chunk;
+        const line = seen.split("\n").find((l) => l.includes('"type":"ready"'));
+        if (!line || ready) return;
+        ready = true;
+        const parsed = JSON.parse(line) as { local: string; inspector: string };
+        resolve({
+          webhook: parsed.local,
+          inspector: parsed.inspector,
+          stop: async () => {
+            controller.abort("SIGINT");
+            await done;
+          },
+        });
+      },
+    });
+    void done.then((r) => reject(new Error(`listen ended (exit ${r.code}): ${r.stderr}`)));
+  });
+}
+
+/** The id of the one delivery whose dedupe key, event or id matches `q`, once the inspector has it. */
+export async function deliveryIdFor(inspector: string, q: string, timeoutMs = 10_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const page = (await (
+      await fetch(new URL(`/api/deliveries?q=${encodeURIComponent(q)}`, inspector))
+    ).json()) as {
+      items: { id: string }[];
+    };
+    const id = page.items[0]?.id;
+    if (id) return id;
+    if (Date.now() > deadline) throw new Error(`no delivery matching ${q}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
