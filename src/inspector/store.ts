@@ -74,6 +74,8 @@ export class DeliveryStore {
   #head = 0;
   readonly #records = new Map<string, CaptureRecord>();
   readonly #groups = new Map<string, string[]>();
+  /** Forward answers that came before their delivery was indexed (listen reports the forward first). */
+  readonly #earlyForwards = new Map<string, ForwardAnswer>();
   #dedupe = new DedupeIndex(100_000);
   #seq = 0;
   #dropped = 0;
@@ -123,6 +125,11 @@ export class DeliveryStore {
           })
         : null;
     const summary = summarise(record, ++this.#seq, duplicateOf);
+    const early = this.#earlyForwards.get(record.id);
+    if (early) {
+      summary.forward = early;
+      this.#earlyForwards.delete(record.id);
+    }
     const group = duplicateOf ?? record.id;
     const entry: Entry = {
       summary,
@@ -147,7 +154,12 @@ export class DeliveryStore {
   /** Listen forwarded a delivery: remember what the app answered. */
   attachForward(id: string, forward: ForwardAnswer): void {
     const entry = this.#entries.get(id);
-    if (!entry) return;
+    if (!entry) {
+      this.#earlyForwards.set(id, forward);
+      if (this.#earlyForwards.size > 100)
+        this.#earlyForwards.delete(this.#earlyForwards.keys().next().value ?? "");
+      return;
+    }
     entry.summary.forward = forward;
     this.#emit({ type: "forward", id, forward });
   }
@@ -159,6 +171,7 @@ export class DeliveryStore {
     this.#head = 0;
     this.#records.clear();
     this.#groups.clear();
+    this.#earlyForwards.clear();
     this.#dedupe = new DedupeIndex(100_000);
     this.#emit({ type: "reset" });
   }

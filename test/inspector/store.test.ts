@@ -74,6 +74,14 @@ describe("inspector store", () => {
     assert.equal(store.recordsHeld, 5);
   });
 
+  test("regression: a forward answer reported before its delivery is indexed is not lost", () => {
+    const store = new DeliveryStore();
+    const forward = { url: "http://127.0.0.1:3000/", status: 201, error: null, durationMs: 4 };
+    store.attachForward("early", forward); // listen emits "forward" before "delivery"
+    store.add(recordOf("early"), null);
+    assert.deepEqual(store.summary("early")?.forward, forward);
+  });
+
   test("retries of one event form a chain; a duplicate points at the first attempt", () => {
     const store = new DeliveryStore();
     store.add(recordOf("r1", { dedupeKey: "whe-1" }), null);
