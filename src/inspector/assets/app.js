@@ -326,7 +326,8 @@ function renderDetail(d) {
   if (d.diff)
     blocks.push(
       section(
-        `diff against the previous attempt ${d.diff.against}`,
+        "diff against the previous attempt",
+        el("p", { class: "muted" }, d.diff.against),
         el("h4", {}, "headers"),
         diffBlock(d.diff.headers),
         el("h4", {}, "body"),
