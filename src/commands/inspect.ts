@@ -35,6 +35,7 @@ export async function inspectCommand(
   const inspector = await startInspector({
     port: port ?? DEFAULT_INSPECT_PORT,
     nextFree: port === undefined,
+    indexFirst: true,
     portFlag: "--port",
     capture: path,
     forwardTo: null,

@@ -1,4 +1,5 @@
 import { type PageServer, servePage } from "../adapters/inspector-server.js";
+import type { CaptureRecord } from "../core/capture-format.js";
 import { usageError } from "../errors.js";
 import { route } from "./api.js";
 import { loadAssets } from "./assets.js";
@@ -18,6 +19,11 @@ export interface InspectorOptions {
   readonly nextFree: boolean;
   /** The capture file: indexed at start, then followed as it grows. */
   readonly capture: string | null;
+  /**
+   * Read the whole capture before serving (inspect, which reports the count); listen serves at once
+   * and fills the list as the file is read, so a large capture does not delay its ready line.
+   */
+  readonly indexFirst: boolean;
   /** The flag that sets the port, named when it is taken. */
   readonly portFlag: string;
   readonly forwardTo: string | null;
@@ -30,8 +36,13 @@ export interface InspectorOptions {
 export interface Inspector {
   readonly url: string;
   readonly store: DeliveryStore;
+  /** A delivery as listen saw it (the capture file may also have it: the store keeps one row). */
+  live(record: CaptureRecord): void;
   close(): Promise<void>;
 }
+
+/** Live deliveries held while the capture is first read (the file has them too, should more come). */
+const MAX_QUEUED = 300;
 
 /** Starts the inspector: the store (fed from the capture file), the SSE hub, and the loopback page server. */
 export async function startInspector(options: InspectorOptions): Promise<Inspector> {
@@ -44,11 +55,22 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     else if (event.type === "forward") hub.send("forward", { id: event.id, forward: event.forward });
     else hub.send("reset", {});
   });
+  // Until the capture's existing lines are indexed, live deliveries wait, so they sort (and dedupe) after them.
+  let queued: CaptureRecord[] | null = [];
+  const release = () => {
+    const waiting = queued ?? [];
+    queued = null;
+    for (const record of waiting) store.add(record, null);
+  };
   let follower: Follower | undefined;
   if (options.capture) {
     follower = followCapture(options.capture, store, { warn: options.warn });
-    await follower.poll();
-  }
+    const indexed = follower.poll().then(release, (error: unknown) => {
+      release();
+      options.warn(`cannot read ${options.capture}: ${(error as Error).message}`);
+    });
+    if (options.indexFirst) await indexed;
+  } else release();
   let server: PageServer;
   try {
     server = await servePage(
@@ -78,6 +100,10 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
   return {
     url: server.url,
     store,
+    live(record) {
+      if (queued === null) store.add(record, null);
+      else if (queued.push(record) > MAX_QUEUED) queued.shift();
+    },
     async close() {
       await follower?.close();
       hub.close();

@@ -16,6 +16,13 @@ const SECRET = "whs-browser-test";
 // The inspector is on 127.0.0.1; this name resolves there too, as a DNS-rebinding attacker's would.
 const REBIND_HOST = "rebind.test";
 
+/**
+ * The page's window, for functions run in the page (functions, not strings: the inspector's CSP
+ * forbids eval). Typed by hand, as the suite compiles without the DOM's types.
+ */
+type Row = { textContent: string | null };
+type InPage = { document: { querySelectorAll(s: string): ArrayLike<Row> & Iterable<Row> } };
+
 function dfns(id: string, kind = "wallet.created", secret = SECRET) {
   return signedDfnsDelivery(
     {
@@ -199,18 +206,24 @@ describe("the inspector in a real browser (Chromium)", { timeout: 120_000 }, () 
     const all = await rows.count();
     assert.ok(all >= 5, `rows: ${all}`);
     await page.locator("#f-verified").selectOption("false");
-    await page.waitForFunction(
-      `[...document.querySelectorAll("#list tbody tr")].every((r) => !r.textContent.includes("verified"))`,
+    await page.waitForFunction(() =>
+      [...(globalThis as unknown as InPage).document.querySelectorAll("#list tbody tr")].every(
+        (r) => !r.textContent?.includes("verified"),
+      ),
     );
     const failed = await rows.count();
     assert.ok(failed > 0 && failed < all);
     await page.locator("#f-verified").selectOption("");
     await page.locator("#f-q").fill("wallet.exported");
-    await page.waitForFunction(`document.querySelectorAll("#list tbody tr").length === 1`);
+    await page.waitForFunction(
+      () => (globalThis as unknown as InPage).document.querySelectorAll("#list tbody tr").length === 1,
+    );
     assert.match(await rows.first().innerText(), /wallet\.exported/);
     await page.locator("#f-q").fill("");
     await page.locator("#f-event").selectOption("wallet.transfer.confirmed");
-    await page.waitForFunction(`document.querySelectorAll("#list tbody tr").length === 1`);
+    await page.waitForFunction(
+      () => (globalThis as unknown as InPage).document.querySelectorAll("#list tbody tr").length === 1,
+    );
     assert.match(await rows.first().innerText(), /wallet\.transfer\.confirmed/);
   });
 });
