@@ -446,6 +446,8 @@ const events = new EventSource("/api/events");
 events.addEventListener("open", () => {
   $("live").textContent = "live";
   $("live").className = "live on";
+  // After a reconnect, catch up with what arrived while the stream was down.
+  scheduleReload();
 });
 events.addEventListener("error", () => {
   $("live").textContent = "reconnecting…";
