@@ -38,6 +38,8 @@ export interface Inspector {
   readonly store: DeliveryStore;
   /** A delivery as listen saw it (the capture file may also have it: the store keeps one row). */
   live(record: CaptureRecord): void;
+  /** Settles once the capture's existing lines are indexed. */
+  readonly indexed: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -63,9 +65,10 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     for (const record of waiting) store.add(record, null);
   };
   let follower: Follower | undefined;
+  let indexed = Promise.resolve();
   if (options.capture) {
     follower = followCapture(options.capture, store, { warn: options.warn });
-    const indexed = follower.poll().then(release, (error: unknown) => {
+    indexed = follower.poll().then(release, (error: unknown) => {
       release();
       options.warn(`cannot read ${options.capture}: ${(error as Error).message}`);
     });
@@ -100,6 +103,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
   return {
     url: server.url,
     store,
+    indexed,
     live(record) {
       if (queued === null) store.add(record, null);
       else if (queued.push(record) > MAX_QUEUED) queued.shift();
