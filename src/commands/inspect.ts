@@ -6,7 +6,7 @@ import { StateFile } from "../adapters/state.js";
 import { checkKey } from "../check/keys.js";
 import { resolveSecrets, type SecretFlags } from "../config/secrets.js";
 import type { Context } from "../context.js";
-import { usageError } from "../errors.js";
+import { EXIT, usageError } from "../errors.js";
 import { DEFAULT_INSPECT_PORT, type Inspector, startInspector } from "../inspector/inspector.js";
 import type { SigningMaterial } from "../inspector/resign.js";
 import { emit } from "../ui/json-lines.js";
@@ -49,7 +49,7 @@ export async function inspectCommand(
       if (ctx.signal.aborted) done();
       else ctx.signal.addEventListener("abort", () => done(), { once: true });
     });
-    return 0;
+    return EXIT.ok;
   } finally {
     await inspector.close();
   }

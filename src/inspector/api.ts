@@ -128,9 +128,7 @@ function events(ctx: ApiContext): PageReply {
       "content-type": "text/event-stream; charset=utf-8",
       "x-accel-buffering": "no",
     },
-    stream: (sink) => {
-      const leave = ctx.hub.add(sink);
-      return leave;
-    },
+    // The hub hands back how to leave it: called when the page goes away.
+    stream: (sink) => ctx.hub.add(sink),
   };
 }

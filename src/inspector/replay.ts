@@ -54,6 +54,7 @@ export async function replayRecord(
     error: result.error,
     durationMs: result.durationMs,
     headers: result.headers,
+    // Enough of the target's answer to read (an error page, a JSON body), not an unbounded one.
     body: bodyView(result.body.subarray(0, 256 * 1024)),
   };
 }
