@@ -51,11 +51,15 @@ function setOptions(select, values, allLabel) {
   select.value = values.includes(current) ? current : "";
 }
 
+// Loads overlap (typing, live events, filter changes): only the latest one may render.
+let loadSeq = 0;
 async function loadList({ append = false } = {}) {
+  const mine = ++loadSeq;
   const params = filterQuery();
   params.set("limit", String(append ? PAGE : Math.min(Math.max(PAGE, state.items.length), 500)));
   if (append && state.next !== null) params.set("before", String(state.next));
   const page = await api(`/api/deliveries?${params}`);
+  if (mine !== loadSeq) return;
   state.items = append ? [...state.items, ...page.items] : page.items;
   state.next = page.next;
   setOptions($("f-provider"), page.facets.providers, "all providers");
