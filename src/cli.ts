@@ -147,6 +147,11 @@ Exit codes: 0 all verified, 1 a verification failed, 2 usage, 3 missing secret o
       "stop after this long, e.g. 90s or 5m (with --exit-after: exit 1 if fewer arrived)",
     )
     .option("--verbose", "print every check of every delivery, not only the failing ones")
+    .option(
+      "--inspect-port <n>",
+      "inspector web UI port (default 4040, the next free one when taken; 0: any)",
+    )
+    .option("--no-inspect", "do not serve the inspector web UI")
     .option("--json", "NDJSON on stdout: a ready line, then delivery, forward and error lines")
     .addHelpText(
       "after",
