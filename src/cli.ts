@@ -28,6 +28,7 @@ export const COMMAND_NAMES = [
   "send",
   "replay",
   "show",
+  "inspect",
   "secret",
   "emulate",
   "smoke",
@@ -190,6 +191,11 @@ Exit codes: 0 all verified, 1 a verification failed, 2 usage, 3 missing secret o
         "--timeout <duration>",
         "stop after this long, e.g. 90s or 5m (with --exit-after: exit 1 if fewer arrived)",
       )
+      .option(
+        "--inspect-port <n>",
+        "inspector web UI port (default 4040, the next free one when taken; 0: any)",
+      )
+      .option("--no-inspect", "do not serve the inspector web UI")
       .option("--verbose", "print every check of every delivery, not only the failing ones")
       .addOption(jsonOption("NDJSON on stdout: a ready line, then delivery, forward and error lines"))
       .addHelpText(
@@ -436,6 +442,26 @@ Exit codes: 0 shown, 2 no such id or no capture file.`,
       .action(async (id: string, flags) => {
         const { showCommand } = await import("./commands/show.js");
         setExit(await showCommand(id, flags, ctx));
+      });
+  }
+
+  if (wanted("inspect")) {
+    program
+      .command("inspect")
+      .summary("serve the inspector web UI over a capture file, following it as it grows")
+      .description(
+        "Serve the inspector on 127.0.0.1 (4040, or the next free port): every captured delivery with its headers in order, body, checks, diagnosis, retries and diff, and Replay. listen serves the same page while it runs.",
+      )
+      .argument("[file]", "capture file (JSONL); default .whtool/captures.jsonl")
+      .option("--port <n>", "port (default 4040, the next free one when taken); 0 picks any free one")
+      .addOption(jsonOption("one ready line with the inspector URL"))
+      .addHelpText(
+        "after",
+        "\nExamples:\n  $ whtool inspect\n  $ whtool inspect ci-captures.jsonl --port 0 --json",
+      )
+      .action(async (file: string | undefined, flags) => {
+        const { inspectCommand } = await import("./commands/inspect.js");
+        setExit(await inspectCommand(file, flags, ctx));
       });
   }
 

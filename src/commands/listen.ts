@@ -9,13 +9,15 @@ import type { ProviderApi, RegisterOutcome } from "../api/types.js";
 import { doctorSetups } from "../config/credential-candidates.js";
 import type { KeyFlags } from "../config/verify-options.js";
 import type { Context } from "../context.js";
+import { toRecord } from "../core/capture-format.js";
 import type { DedupeIndex } from "../core/dedupe.js";
-import { countsAsDelivery } from "../core/events.js";
+import { countsAsDelivery, type ListenEvent } from "../core/events.js";
 import { printable } from "../core/printable.js";
 import type { ProviderId } from "../core/provider-id.js";
 import { parseDuration } from "../core/time.js";
 import type { Verdict } from "../core/verdict.js";
 import { EXIT, usageError } from "../errors.js";
+import { DEFAULT_INSPECT_PORT, type Inspector, startInspector } from "../inspector/inspector.js";
 import { LiveListener } from "../listen/live.js";
 import { parseRespondCodes, ResponseScript } from "../listen/respond.js";
 import { type VerifyOptionsSource, verifyOptionsCache } from "../listen/verify-cache.js";
@@ -24,6 +26,7 @@ import { type BatchedOutput, batchedOutput } from "../ui/batched-output.js";
 import { emit } from "../ui/json-lines.js";
 import { listenReporter } from "../ui/listen-report.js";
 import { colourFor } from "../ui/style.js";
+import { inspectPort, signingMaterial } from "./inspect.js";
 import { registerInput } from "./register.js";
 
 export interface ListenFlags extends KeyFlags {
@@ -48,6 +51,9 @@ export interface ListenFlags extends KeyFlags {
   readonly verbose?: boolean;
   readonly exitAfter?: string;
   readonly timeout?: string;
+  /** false with --no-inspect. */
+  readonly inspect?: boolean;
+  readonly inspectPort?: string;
 }
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
@@ -94,6 +100,17 @@ async function listenWith(
     capture = await CaptureWriter.open(path);
   }
   const verifyOptions = verifyOptionsCache(flags, ctx, say);
+  const inspector =
+    flags.inspect === false
+      ? undefined
+      : await serveInspector(
+          flags,
+          ctx,
+          flags.capture === false ? null : resolve(ctx.cwd, flags.capture),
+        ).catch(async (error: unknown) => {
+          await capture?.close();
+          throw error;
+        });
 
   let total = 0;
   let failed = 0;
@@ -134,9 +151,11 @@ async function listenWith(
         if (!event.verdict.verified) failed++;
         if (event.verdict.reason === "no_secret") unconfigured++;
       }
+      if (inspector) feedInspector(inspector, event, flags.forwardTo);
       report(event);
     },
   ).catch(async (error: unknown) => {
+    await inspector?.close();
     await capture?.close();
     throw error;
   });
@@ -160,12 +179,14 @@ async function listenWith(
         public: live.publicUrl,
         capture: capturePath,
         provider: flags.provider ?? null,
+        inspector: inspector?.url ?? null,
       });
     else {
       say(
         `${c.bold("listening")} on ${live.localUrl}${live.publicUrl ? `\n${c.bold("public URL")} ${live.publicUrl}` : ""}`,
       );
       say(c.dim(capturePath ? `capturing every delivery to ${capturePath}` : "not capturing (--no-capture)"));
+      if (inspector) say(`${c.bold("inspector")} ${inspector.url}`);
     }
 
     // Deliveries are not retained (listen may run for days): count what is still to come.
@@ -187,6 +208,7 @@ async function listenWith(
     return EXIT.ok;
   } finally {
     await live.close();
+    await inspector?.close();
     if (registered) await unregisterOnExit(registered.api, registered.outcome, flags, ctx);
     const summary = {
       total,
@@ -323,4 +345,39 @@ async function primeDedupe(path: string, dedupe: DedupeIndex, say: (line: string
         meta: verdict.meta ?? {},
       });
   }
+}
+/** The inspector beside the listener: 4040 (or the next free port) unless --inspect-port names one. */
+function serveInspector(flags: ListenFlags, ctx: Context, capture: string | null): Promise<Inspector> {
+  const port = inspectPort(flags.inspectPort, "--inspect-port");
+  return startInspector({
+    port: port ?? DEFAULT_INSPECT_PORT,
+    nextFree: port === undefined,
+    indexFirst: false,
+    portFlag: "--inspect-port",
+    capture,
+    forwardTo: flags.forwardTo ?? null,
+    material: signingMaterial(ctx, flags),
+    now: () => ctx.now(),
+    warn: (message) => ctx.stderr.write(`warning: ${message}\n`),
+  });
+}
+
+/** Each delivery as listen captured it (the file has it too; the store keeps one row), and each forward answer. */
+function feedInspector(inspector: Inspector, event: ListenEvent, forwardTo: string | undefined): void {
+  if (event.type === "delivery")
+    inspector.live(
+      toRecord(event.delivery, {
+        provider: event.verdict.provider,
+        verdict: event.verdict,
+        response: { status: event.status },
+        ...(forwardTo === undefined ? {} : { forwardTo }),
+      }),
+    );
+  else if (event.type === "forward")
+    inspector.store.attachForward(event.id, {
+      url: event.url,
+      status: event.status,
+      error: event.error,
+      durationMs: event.durationMs,
+    });
 }

@@ -9,7 +9,9 @@ import ts from "typescript";
 const ARROWS: Readonly<Record<string, readonly string[]>> = {
   main: ["cli"],
   cli: ["commands"],
-  commands: ["listen", "loop", "check", "config", "ui"],
+  commands: ["listen", "loop", "check", "inspector", "config", "ui"],
+  // The inspector serves what listen captures: its events and capture file, replayed as listen forwards.
+  inspector: ["listen", "config", "providers", "adapters", "core"],
   listen: ["config", "providers", "adapters", "core"],
   loop: ["config", "providers", "adapters", "core"],
   check: ["config", "providers", "adapters", "core"],

@@ -52,12 +52,17 @@ export function startListen(
         },
       });
     };
-    const done = runCli(["listen", ...(json ? ["--json"] : []), "--tunnel", "none", "--port", "0", ...args], {
-      ...(options.env ? { env: options.env } : {}),
-      ...(options.cwd ? { cwd: options.cwd } : {}),
-      signal: controller.signal,
-      ...(json ? { onStdout: watch } : { onStderr: watch }),
-    });
+    // The suite runs many listeners at once: none takes the inspector's 4040 unless the test asks for it.
+    const inspect = args.some((a) => a === "--inspect-port" || a === "--no-inspect") ? [] : ["--no-inspect"];
+    const done = runCli(
+      ["listen", ...(json ? ["--json"] : []), "--tunnel", "none", "--port", "0", ...inspect, ...args],
+      {
+        ...(options.env ? { env: options.env } : {}),
+        ...(options.cwd ? { cwd: options.cwd } : {}),
+        signal: controller.signal,
+        ...(json ? { onStdout: watch } : { onStderr: watch }),
+      },
+    );
     void done.then((result) => {
       if (!ready)
         reject(new Error(`listen ended before it was ready (exit ${result.code}): ${result.stderr}`));

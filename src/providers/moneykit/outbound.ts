@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { withHeader } from "../resign.js";
+import { headerValue } from "../../core/delivery.js";
+import { claimsOf, withHeader } from "../resign.js";
 import type { Outbound, OutboundCredentials, OutboundDelivery } from "../types.js";
 import {
   MONEYKIT_DEFAULT_API_URL,
@@ -44,9 +45,11 @@ export const moneykitOutbound: Outbound = {
   /** A fresh `iat` over the same body hash, signed with whtool's test key (MoneyKit's own is MoneyKit's). */
   async resign(message, credentials, at) {
     if (credentials.key === undefined) throw new Error("re-signing a MoneyKit delivery needs a signing key");
+    const issuer =
+      credentials.issuer ?? claimsOf(headerValue(message.headers, MONEYKIT_SIGNATURE_HEADER)).iss;
     const signature = await signMoneyKit(message.body, credentials.key, {
       iat: Math.floor(at.getTime() / 1000),
-      ...(credentials.issuer === undefined ? {} : { issuer: credentials.issuer }),
+      ...(issuer === undefined ? {} : { issuer }),
     });
     return { headers: withHeader(message.headers, MONEYKIT_SIGNATURE_HEADER, signature), body: message.body };
   },

@@ -1,7 +1,7 @@
 import { randomInt, randomUUID } from "node:crypto";
 import { utf8 } from "../../core/bytes.js";
-import type { HeaderPair } from "../../core/delivery.js";
-import { withHeader } from "../resign.js";
+import { type HeaderPair, headerValue } from "../../core/delivery.js";
+import { claimsOf, withHeader } from "../resign.js";
 import type { SigningKey } from "../signing-key.js";
 import type { Outbound, OutboundCredentials, OutboundDelivery } from "../types.js";
 import {
@@ -109,16 +109,24 @@ function signerOf(credentials: OutboundCredentials): PpsSigner {
 export const ppsOutbound: Outbound = {
   /** A fresh token (iat = at, exp an hour later) from whtool's test issuer; the body is not covered by it. */
   async resign(message, credentials, at) {
-    const { key, issuer, audience } = credentials;
-    if (key === undefined || issuer === undefined || audience === undefined)
-      throw new Error("re-signing a PointServices delivery needs a signing key, an issuer and an audience");
+    const { key } = credentials;
+    if (key === undefined) throw new Error("re-signing a PointServices delivery needs a signing key");
+    // The same claims as captured (issuer, audience, subject) unless given, with a fresh iat/exp.
+    const old = claimsOf(/^Bearer\s+(\S+)$/i.exec(headerValue(message.headers, "Authorization") ?? "")?.[1]);
+    const oldAudience = Array.isArray(old.aud) ? old.aud[0] : old.aud;
     const token = await signPpsToken(key, {
-      issuer,
-      audience,
-      subject: "whtool-replay",
+      issuer: credentials.issuer ?? old.iss ?? "",
+      audience: credentials.audience ?? oldAudience ?? "",
+      subject: old.sub ?? "whtool-replay",
       iat: Math.floor(at.getTime() / 1000),
+      ...(typeof old.email === "string" ? { email: old.email } : {}),
     });
-    return { headers: withHeader(message.headers, "Authorization", `Bearer ${token}`), body: message.body };
+    const withToken = withHeader(message.headers, "Authorization", `Bearer ${token}`);
+    const triggered = headerValue(message.headers, "X-Pps-Triggered-At") === undefined;
+    return {
+      headers: triggered ? withToken : withHeader(withToken, "X-Pps-Triggered-At", formatTriggeredAt(at)),
+      body: message.body,
+    };
   },
   events: PPS_TOPICS,
   canonicalEvent,
