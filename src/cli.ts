@@ -349,15 +349,22 @@ Examples:
       .command("send")
       .summary("sign a realistic sample event exactly as the provider would and POST it")
       .description(
-        "Sign sample events as the provider does and POST them to a URL. HMAC providers sign with your secret; MoneyKit and PointServices sign with an ephemeral key whose JWKS (and OIDC discovery) is served on loopback while the command runs.",
+        "Sign sample events as the provider does and POST them to a URL. HMAC providers sign with your secret; MoneyKit and PointServices sign with whtool's test key (the one check uses, kept in .whtool/check-keys.json), whose JWKS and OIDC discovery are served on --key-port (4998) while the command runs.",
       )
       .addOption(requiredProvider())
       .addOption(urlOption("--to <url>", "where to POST the deliveries").makeOptionMandatory())
       .option("--event <name>", "event type (default: the provider's first; see whtool providers ID)")
       .addOption(countOption("--count <n>", "how many deliveries to send, each a new event", 1, 10_000))
       .addOptions(sendSecrets)
-      .option("--jwks-out <file>", "MoneyKit/PPS: write the ephemeral JWKS here before the first delivery")
-      .option("--audience <aud>", "PPS: the token audience", "whtool-send")
+      .option("--jwks-out <file>", "MoneyKit/PPS: write the test key's JWKS here before the first delivery")
+      .addOption(
+        portOption(
+          "--key-port <n>",
+          "MoneyKit/PPS: where whtool's test key is served (the same as check's, so one receiver setup serves both)",
+          4998,
+        ),
+      )
+      .option("--audience <aud>", "PPS: the token audience (check's too)", "whtool-check")
       .addOption(jsonOption("one JSON line per delivery sent (and one with the key server)"))
       .addHelpText(
         "after",

@@ -11,7 +11,7 @@ export interface KeyServer extends ServerHandle {
 }
 
 /**
- * Serves the public half of ephemeral signing keys on loopback while `whtool send` or `check`
+ * Serves the public half of whtool's test signing keys on loopback while `whtool send` or `check`
  * runs, so a receiver can fetch them exactly as it would from the provider.
  */
 export async function serveKeys(

@@ -48,6 +48,7 @@ export async function checkCommand(
         ...flags,
         key: (alg) => checkKey(ctx.cwd, alg),
         keyPort,
+        cwd: ctx.cwd,
         noSecretHint: (secretEnv) =>
           `pass --secret with the value your handler verifies with, or set ${secretEnv}`,
       },

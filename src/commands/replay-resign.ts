@@ -1,4 +1,3 @@
-import { savedSecretsSync } from "../adapters/state.js";
 import { checkKey } from "../check/keys.js";
 import type { SecretFlags } from "../config/secrets.js";
 import { type SigningSetup, signingSetup, trustEnvText } from "../config/signing-credentials.js";
@@ -43,16 +42,10 @@ export class Resigner {
   #setup(provider: ProviderId): Promise<SigningSetup> {
     let setup = this.#setups.get(provider);
     if (!setup) {
-      const saved = savedSecretsSync(this.ctx.cwd, provider);
-      const secretFlags =
-        this.flags.secret && this.flags.secret.length > 0
-          ? { secret: this.flags.secret }
-          : saved.length > 0 && !this.flags.secretEnv
-            ? { secret: saved }
-            : this.flags;
       setup = signingSetup(
         {
-          ...secretFlags,
+          ...this.flags,
+          cwd: this.ctx.cwd,
           provider,
           audience: this.flags.audience ?? "whtool-check",
           key: (alg) => checkKey(this.ctx.cwd, alg),

@@ -2,13 +2,14 @@ import { resolve } from "node:path";
 import { writePrivateFileAtomic } from "../adapters/files.js";
 import { postRaw } from "../adapters/http-post.js";
 import type { KeyServer } from "../adapters/key-server.js";
+import { checkKey } from "../check/keys.js";
 import type { SecretFlags } from "../config/secrets.js";
 import { type SigningSetup, signingSetup, trustEnvText } from "../config/signing-credentials.js";
 import type { Context } from "../context.js";
 import type { ProviderId } from "../core/provider-id.js";
 import { EXIT, networkError, usageError } from "../errors.js";
 import { PROVIDERS } from "../providers/index.js";
-import { generateSigningKey, jwksOf } from "../providers/signing-key.js";
+import { jwksOf } from "../providers/signing-key.js";
 import { answered2xx, answerText } from "../ui/answer-text.js";
 import { emit } from "../ui/json-lines.js";
 import { colourFor } from "../ui/style.js";
@@ -18,13 +19,14 @@ export interface SendFlags extends SecretFlags {
   /** Normalised by the option's parser. */
   readonly to: string;
   readonly event?: string;
+  readonly keyPort?: number;
   readonly count?: number;
   readonly jwksOut?: string;
   readonly audience?: string;
   readonly json?: boolean;
 }
 
-const DEFAULT_AUDIENCE = "whtool-send";
+const DEFAULT_AUDIENCE = "whtool-check";
 
 export async function sendCommand(flags: SendFlags, ctx: Context): Promise<number> {
   const target = flags.to;
@@ -41,12 +43,16 @@ export async function sendCommand(flags: SendFlags, ctx: Context): Promise<numbe
   const c = colourFor(ctx.stdout, ctx.env);
   let keyServer: KeyServer | undefined;
   try {
-    // JWT providers sign with an ephemeral key served on loopback; HMAC providers with the given secret.
+    // JWT providers sign with whtool's test key served on loopback; HMAC providers with the secret listen would use.
     const setup = await signingSetup(
       {
         ...flags,
         audience: flags.audience ?? DEFAULT_AUDIENCE,
-        key: (alg) => generateSigningKey(alg),
+        // The key check signs with, kept under .whtool/ and served on --key-port (4998): a receiver set
+        // up once (MONEYKIT_API_URL / PPS_TRUSTED_ISSUERS) trusts send and check alike, across runs.
+        key: (alg) => checkKey(ctx.cwd, alg),
+        keyPort: flags.keyPort ?? 4998,
+        cwd: ctx.cwd,
         noSecretHint: (secretEnv) =>
           `pass --secret VALUE or set ${secretEnv} (the same value your receiver verifies with)`,
       },
@@ -105,5 +111,6 @@ function announceKeys(
   json: Context | undefined,
 ): void {
   if (json) emit(json, { type: "keys", provider, jwksUrl, env });
-  else say(`signing with an ephemeral key, served while this runs: ${trustEnvText(env)}`);
+  else
+    say(`signing with whtool's test key (the same as check's), served while this runs: ${trustEnvText(env)}`);
 }

@@ -1,4 +1,5 @@
 import { type KeyServer, serveKeys } from "../adapters/key-server.js";
+import { savedSecretsSync } from "../adapters/state.js";
 import type { ProviderId } from "../core/provider-id.js";
 import { configError, usageError } from "../errors.js";
 import { PROVIDERS } from "../providers/index.js";
@@ -21,10 +22,12 @@ export interface SigningRequest extends SecretFlags {
   readonly provider: ProviderId;
   /** OIDC providers: the audience tokens are issued for. */
   readonly audience: string;
-  /** The signing key for a JWT provider's algorithm (ephemeral for send, kept for check). */
+  /** The signing key for a JWT provider's algorithm (whtool's test key, kept under .whtool/ for send, check and replay --resign). */
   key(alg: SigningKey["alg"]): Promise<SigningKey>;
   /** Where to serve the keys (0: any free port); a port in use is a usage error naming --key-port. */
   readonly keyPort?: number;
+  /** Where `whtool register` saved secrets: used after the flags and the variable, as listen does. */
+  readonly cwd?: string;
   /** The hint when an HMAC provider has no secret, given the variable that would hold it. */
   noSecretHint(secretEnv: string): string;
 }
@@ -46,7 +49,8 @@ export async function signingSetup(
 ): Promise<SigningSetup> {
   const { credentials } = PROVIDERS[request.provider];
   if (credentials.kind === "hmac") {
-    const [secret] = resolveSecrets(request.provider, request, env);
+    const saved = request.cwd === undefined ? [] : savedSecretsSync(request.cwd, request.provider);
+    const [secret] = resolveSecrets(request.provider, request, env, saved);
     if (secret === undefined)
       throw configError(
         `no secret to sign ${request.provider} deliveries with`,

@@ -4,8 +4,11 @@ import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import type { ProviderId } from "../../src/core/provider-id.js";
+import { startDfnsEmulator } from "../../src/providers/dfns/emulator.js";
 import { PROVIDERS } from "../../src/providers/index.js";
+import { track } from "../helpers/api.js";
 import { BIN, runCli } from "../helpers/cli.js";
+import { startHandler } from "../helpers/handler.js";
 import { closedPort } from "../helpers/http-server.js";
 import { post, startListen } from "../helpers/listen.js";
 import { startReceiver } from "../helpers/receiver.js";
@@ -216,5 +219,42 @@ describe("whtool emulate", () => {
   it("refuses an unknown provider and a bad time scale with exit 2", async () => {
     assert.equal((await runCli(["emulate", "--provider", "stripe"])).code, 2);
     assert.equal((await runCli(["emulate", "--provider", "dfns", "--time-scale", "5"])).code, 2);
+  });
+});
+
+describe("send signs as listen verifies, with keys a receiver set up once keeps trusting", () => {
+  it("regression: the pps example answered 403 (a new key on a random port each run); now two runs both verify", async () => {
+    const port = await closedPort();
+    const handler = await startHandler("examples/pps-handler.mjs", {
+      PPS_TRUSTED_ISSUERS: `http://127.0.0.1:${port}/issuer=whtool-check`,
+    });
+    const cwd = tempDir();
+    try {
+      for (const run of [1, 2]) {
+        const sent = await runCli(
+          ["send", "--provider", "pps", "--to", handler.url, "--key-port", String(port), "--json"],
+          { cwd },
+        );
+        assert.equal(sent.code, 0, `run ${run}: ${sent.stdout}${sent.stderr}`);
+      }
+    } finally {
+      handler.stop();
+    }
+  });
+
+  it("an HMAC provider signs with the secret register saved, as listen verifies with it", async () => {
+    const emu = track(await startDfnsEmulator({ timeScale: 0.0001 }));
+    const cwd = tempDir();
+    const env = { ...emu.env };
+    // Registering saves the secret Dfns generated (state.json); nothing puts it in the environment.
+    assert.equal(
+      (await runCli(["register", "--provider", "dfns", "--url", "http://127.0.0.1:9/h"], { cwd, env })).code,
+      0,
+    );
+    const target = await startListen(["--provider", "dfns", "--no-capture"], { cwd, env });
+    const sent = await runCli(["send", "--provider", "dfns", "--to", target.url], { cwd, env });
+    assert.equal(sent.code, 0, sent.stdout + sent.stderr);
+    const result = await target.stop();
+    assert.equal(result.lines.find((l) => l.type === "delivery")?.verified, true);
   });
 });
