@@ -196,6 +196,7 @@ Exit codes: 0 all verified, 1 a verification failed, 2 usage, 3 missing secret o
         "inspector web UI port (default 4040, the next free one when taken; 0: any)",
       )
       .option("--no-inspect", "do not serve the inspector web UI")
+      .option("--no-probe", "skip the one GET through the ngrok URL that checks it reaches this listener")
       .option("--verbose", "print every check of every delivery, not only the failing ones")
       .addOption(jsonOption("NDJSON on stdout: a ready line, then delivery, forward and error lines"))
       .addHelpText(

@@ -14,6 +14,8 @@ export interface NgrokForwardOptions {
   /** Given explicitly too, so a token from .env (not in process.env) reaches the SDK. */
   readonly authtoken?: string;
   readonly domain?: string;
+  /** The SDK calls it with "closed" when the session drops and "connected" when it is back. */
+  readonly onStatusChange?: (status: string) => void;
 }
 export interface NgrokListener {
   url(): string | null;
@@ -28,6 +30,8 @@ export interface TunnelRequest {
   readonly domain?: string;
   /** The SDK has no connect timeout of its own (providers.md, Tunnels). */
   readonly timeoutMs: number;
+  /** Told when the tunnel drops (the SDK then reconnects by itself) and when it is back. */
+  readonly onStatus?: (status: "lost" | "restored") => void;
 }
 
 const HINT =
@@ -43,6 +47,16 @@ export function mapNgrokError(error: unknown, request: TunnelRequest): WhtoolErr
     return tunnelError(
       "ngrok rejected the authtoken (ERR_NGROK_105)",
       "check NGROK_AUTHTOKEN: copy it again from the ngrok dashboard",
+    );
+  if (code === "ERR_NGROK_108")
+    return tunnelError(
+      "ngrok allows one agent session at a time on this account, and another is running (ERR_NGROK_108)",
+      "stop the other ngrok agent or whtool listen that uses this authtoken (https://dashboard.ngrok.com/agents lists them), or use a plan with more sessions",
+    );
+  if (code === "ERR_NGROK_334")
+    return tunnelError(
+      `another ngrok session already serves ${request.domain ?? "that endpoint"} (ERR_NGROK_334)`,
+      "stop the session that holds it (https://dashboard.ngrok.com/agents), or use another domain, or none for a random one",
     );
   if (code === "ERR_NGROK_326")
     return tunnelError(
@@ -65,6 +79,11 @@ export async function openNgrokTunnel(request: TunnelRequest, forward?: NgrokFor
     authtoken_from_env: true,
     ...(request.authtoken ? { authtoken: request.authtoken } : {}),
     ...(request.domain ? { domain: request.domain } : {}),
+    ...(request.onStatus
+      ? {
+          onStatusChange: (status: string) => request.onStatus?.(status === "closed" ? "lost" : "restored"),
+        }
+      : {}),
   };
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -112,4 +131,31 @@ async function loadNgrok(): Promise<NgrokForward> {
     default?: { forward: NgrokForward };
   };
   return ngrok.forward ?? (ngrok.default as { forward: NgrokForward }).forward;
+}
+
+/** What the public URL answered when whtool asked it for its own listener's page. */
+export type ProbeResult = { readonly reachable: true } | { readonly reachable: false; readonly why: string };
+
+/**
+ * One GET through the tunnel to the listener's own page: proves the public URL reaches this
+ * listener (not another agent's, nor an interstitial page), or says why not.
+ */
+export async function probePublicUrl(
+  fetchFn: typeof fetch,
+  url: string,
+  timeoutMs = 10_000,
+): Promise<ProbeResult> {
+  try {
+    const answer = await fetchFn(url, {
+      headers: { "ngrok-skip-browser-warning": "1", "user-agent": "whtool-probe" },
+      redirect: "manual",
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const text = (await answer.text()).slice(0, 4096);
+    if (answer.status === 200 && text.includes("whtool is listening")) return { reachable: true };
+    return { reachable: false, why: `it answered ${answer.status}, not this listener's page` };
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause?.code;
+    return { reachable: false, why: cause ?? (error as Error).message };
+  }
 }

@@ -49,6 +49,8 @@ export interface ListenFlags extends KeyFlags {
   readonly webhookId?: string;
   readonly json?: boolean;
   readonly verbose?: boolean;
+  /** --no-probe: skip the GET through the public URL once the tunnel is up. */
+  readonly probe?: boolean;
   readonly exitAfter?: string;
   readonly timeout?: string;
   /** false with --no-inspect. */
@@ -136,6 +138,7 @@ async function listenWith(
       retain: false,
       tunnel: {
         mode,
+        ...(flags.probe === false ? { noProbe: true } : {}),
         ...(flags.publicUrl ? { publicUrl: flags.publicUrl } : {}),
         ...(flags.ngrokDomain ? { domain: flags.ngrokDomain } : {}),
       },

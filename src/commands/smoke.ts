@@ -5,7 +5,7 @@ import { doctorSetups } from "../config/credential-candidates.js";
 import { resolveSecrets } from "../config/secrets.js";
 import type { Context } from "../context.js";
 import type { ProviderId } from "../core/provider-id.js";
-import { configError, EXIT } from "../errors.js";
+import { configError, EXIT, tunnelError } from "../errors.js";
 import { LiveListener } from "../listen/live.js";
 import { verifyOptionsCache } from "../listen/verify-cache.js";
 import { startEmulated } from "../loop/emulated-env.js";
@@ -48,6 +48,7 @@ export async function smokeCommand(flags: SmokeFlags, ctx: Context): Promise<num
   const spinner = await progress(ctx, flags.json === true);
   let live: LiveListener | undefined;
   let report: LoopReport | undefined;
+  const tunnelLost = new AbortController();
   try {
     const keyFlags = {
       ...(flags.secret ? { secret: flags.secret } : {}),
@@ -75,7 +76,10 @@ export async function smokeCommand(flags: SmokeFlags, ctx: Context): Promise<num
             : { mode: "ngrok" },
       },
       run,
-      () => undefined,
+      (event) => {
+        // A tunnel that drops mid-run fails smoke now (exit 5), not when the timeout runs out.
+        if (event.type === "tunnel" && event.state === "lost") tunnelLost.abort();
+      },
     );
     report = await runLoop({
       provider: flags.provider,
@@ -84,7 +88,7 @@ export async function smokeCommand(flags: SmokeFlags, ctx: Context): Promise<num
       apiCtx: apiContext(run, true),
       expect,
       timeoutMs,
-      signal: ctx.signal,
+      signal: AbortSignal.any([ctx.signal, tunnelLost.signal]),
       cleanup: true,
       step: (text) => {
         verifyOptions.reset(); // a registration may have saved a secret since the last step
@@ -99,6 +103,11 @@ export async function smokeCommand(flags: SmokeFlags, ctx: Context): Promise<num
     await emulated?.close();
   }
 
+  if (tunnelLost.signal.aborted)
+    throw tunnelError(
+      "the ngrok tunnel dropped during smoke: deliveries could not reach the listener",
+      "run it again; if it keeps dropping, check your network or proxy, or use --public-url with a tunnel you run",
+    );
   const full = { type: "smoke", emulated: flags.emulate === true, ...report };
   if (flags.report !== undefined)
     await writePrivateFileAtomic(resolve(ctx.cwd, flags.report), `${JSON.stringify(full, null, 2)}\n`);

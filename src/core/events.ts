@@ -61,6 +61,17 @@ export type TunnelEvent =
       readonly state: "failed";
       readonly provider: "ngrok";
       readonly message: string;
+    }
+  /** The session dropped (the SDK reconnects by itself) or came back. */
+  | { readonly type: "tunnel"; readonly state: "lost" | "restored"; readonly provider: "ngrok" }
+  /** The one GET through the public URL to the listener's own page, right after the tunnel opened. */
+  | { readonly type: "tunnel"; readonly state: "reachable"; readonly provider: "ngrok"; readonly url: string }
+  | {
+      readonly type: "tunnel";
+      readonly state: "unreachable";
+      readonly provider: "ngrok";
+      readonly url: string;
+      readonly message: string;
     };
 
 export type ListenEvent = DeliveryEvent | ForwardEvent | RefusedEvent | ErrorEvent | TunnelEvent;

@@ -1,6 +1,6 @@
 import type { CaptureWriter } from "../adapters/capture.js";
 import { type ListenerHandle, startListener } from "../adapters/listener.js";
-import { openNgrokTunnel, type Tunnel } from "../adapters/tunnel.js";
+import { type NgrokForward, openNgrokTunnel, probePublicUrl, type Tunnel } from "../adapters/tunnel.js";
 import type { Context } from "../context.js";
 import type { DedupeIndex } from "../core/dedupe.js";
 import type { DeliveryEvent, ListenEvent } from "../core/events.js";
@@ -32,6 +32,10 @@ export interface LiveOptions {
     readonly mode: "ngrok" | "none";
     readonly publicUrl?: string;
     readonly domain?: string;
+    /** Skip the one GET through the public URL after the tunnel opens (--no-probe). */
+    readonly noProbe?: boolean;
+    /** Tests: the ngrok SDK's forward(), injected (no ngrok can be reached here). */
+    readonly forward?: NgrokForward;
   };
 }
 
@@ -179,13 +183,25 @@ async function connectTunnel(
   const domain = tunnel.domain ?? ctx.env.NGROK_DOMAIN;
   onEvent({ type: "tunnel", state: "connecting", provider: "ngrok" });
   try {
-    const opened = await openNgrokTunnel({
-      addr: `127.0.0.1:${port}`,
-      timeoutMs: NGROK_CONNECT_TIMEOUT_MS,
-      authtoken,
-      ...(domain ? { domain } : {}),
-    });
+    const opened = await openNgrokTunnel(
+      {
+        addr: `127.0.0.1:${port}`,
+        timeoutMs: NGROK_CONNECT_TIMEOUT_MS,
+        authtoken,
+        ...(domain ? { domain } : {}),
+        onStatus: (state) => onEvent({ type: "tunnel", state, provider: "ngrok" }),
+      },
+      tunnel.forward,
+    );
     onEvent({ type: "tunnel", state: "open", provider: "ngrok", url: opened.url });
+    if (!tunnel.noProbe) {
+      const probe = await probePublicUrl(ctx.fetch, opened.url);
+      onEvent(
+        probe.reachable
+          ? { type: "tunnel", state: "reachable", provider: "ngrok", url: opened.url }
+          : { type: "tunnel", state: "unreachable", provider: "ngrok", url: opened.url, message: probe.why },
+      );
+    }
     return opened;
   } catch (error) {
     onEvent({ type: "tunnel", state: "failed", provider: "ngrok", message: (error as Error).message });

@@ -10,6 +10,7 @@ import {
   formatRefusedEvent,
 } from "./listen-text.js";
 import { type TaskSpinner, taskSpinner } from "./progress.js";
+import { formatTunnelEvent } from "./tunnel-text.js";
 
 export interface ListenReportOptions {
   readonly json: boolean;
@@ -50,7 +51,8 @@ export function listenReporter(options: ListenReportOptions): (event: ListenEven
           spinner = taskSpinner(options.terminal, false, "opening an ngrok tunnel…");
         } else if (event.state === "open")
           void spinner?.then((s) => s?.succeed(`ngrok tunnel open: ${event.url}`));
-        else void spinner?.then((s) => s?.fail("ngrok tunnel failed"));
+        else if (event.state === "failed") void spinner?.then((s) => s?.fail("ngrok tunnel failed"));
+        else out.stderr.write(`${formatTunnelEvent(event, c)}\n`);
     }
   };
 }
