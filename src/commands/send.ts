@@ -7,6 +7,7 @@ import type { SecretFlags } from "../config/secrets.js";
 import { type SigningSetup, signingSetup, trustEnvText } from "../config/signing-credentials.js";
 import type { Context } from "../context.js";
 import type { ProviderId } from "../core/provider-id.js";
+import { didYouMean } from "../core/suggest.js";
 import { EXIT, networkError, usageError } from "../errors.js";
 import { PROVIDERS } from "../providers/index.js";
 import { jwksOf } from "../providers/signing-key.js";
@@ -36,7 +37,7 @@ export async function sendCommand(flags: SendFlags, ctx: Context): Promise<numbe
   if (event === undefined)
     throw usageError(
       `--event ${flags.event}: not a ${flags.provider} event`,
-      `use one of: ${outbound.events.join(", ")}`,
+      `${didYouMean(flags.event ?? "", outbound.events)}use one of: ${outbound.events.join(", ")}`,
     );
 
   const say = (line: string) => ctx.stderr.write(`${line}\n`);

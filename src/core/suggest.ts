@@ -37,3 +37,9 @@ export function closest(input: string, candidates: readonly string[]): string | 
   const allowed = Math.max(1, Math.floor(Math.max(input.length, best.name.length) / 3));
   return best.distance <= allowed ? best.name : undefined;
 }
+
+/** `did you mean X? ` when one candidate is near enough to be a typo of `input`, else "". */
+export function didYouMean(input: string, candidates: readonly string[]): string {
+  const near = closest(input.trim(), candidates);
+  return near === undefined ? "" : `did you mean ${near}? `;
+}

@@ -11,6 +11,7 @@ import type {
   TriggerInput,
   TriggerOutcome,
 } from "../../api/types.js";
+import { didYouMean } from "../../core/suggest.js";
 import { usageError } from "../../errors.js";
 import { BRACKEN_API_DEFAULT, brackenClient } from "./api/client.js";
 import { generateWebhookSecret } from "./api/secrets.js";
@@ -127,7 +128,7 @@ async function trigger(input: TriggerInput, ctx: ApiContext): Promise<TriggerOut
   if (event === undefined)
     throw usageError(
       `unknown Bracken trigger or event "${input.name}"`,
-      `use one of: ${triggers}; on whtool's emulator also any event: ${BRACKEN_EVENTS.join(", ")}`,
+      `${didYouMean(input.name, [...Object.keys(TRIGGERS), ...BRACKEN_EVENTS])}use one of: ${triggers}; on whtool's emulator also any event: ${BRACKEN_EVENTS.join(", ")}`,
     );
   return triggerOnEmulator(
     "bracken",

@@ -3,6 +3,7 @@
 import { envUrl } from "../../api/client-credentials.js";
 import { triggerOnEmulator } from "../../api/emulator-events.js";
 import type { ProviderApi, RegisterOutcome } from "../../api/types.js";
+import { didYouMean } from "../../core/suggest.js";
 import { usageError } from "../../errors.js";
 import { connectDfns, DFNS_DEFAULT_API_URL } from "./api/client.js";
 import { registerDfns } from "./api/register.js";
@@ -31,7 +32,7 @@ export const dfnsApi: ProviderApi = {
       if (kind === undefined)
         throw usageError(
           `unknown Dfns trigger or event "${name}"`,
-          `use one of: ${Object.keys(TRIGGERS).join(", ")} (Dfns has no API to raise wallet or policy events on demand; on whtool's emulator any of ${dfnsOutbound.events.length} event kinds, e.g. wallet.created)`,
+          `${didYouMean(name, [...Object.keys(TRIGGERS), ...dfnsOutbound.events])}use one of: ${Object.keys(TRIGGERS).join(", ")} (Dfns has no API to raise wallet or policy events on demand; on whtool's emulator any of ${dfnsOutbound.events.length} event kinds, e.g. wallet.created)`,
         );
       const base = envUrl(ctx.env, "DFNS_API_URL", DFNS_DEFAULT_API_URL);
       return triggerOnEmulator(

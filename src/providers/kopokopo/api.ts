@@ -1,5 +1,6 @@
 import { triggerOnEmulator } from "../../api/emulator-events.js";
 import type { ApiContext, ProviderApi, TriggerInput, TriggerOutcome } from "../../api/types.js";
+import { didYouMean } from "../../core/suggest.js";
 import { usageError } from "../../errors.js";
 import { kopokopoBaseUrl } from "./api/client.js";
 import { register } from "./api/register.js";
@@ -31,7 +32,7 @@ async function trigger(input: TriggerInput, ctx: ApiContext): Promise<TriggerOut
   if (event === undefined)
     throw usageError(
       `unknown Kopo Kopo trigger or event "${input.name}"`,
-      `use one of: ${triggers}; on whtool's emulator also any event: ${KOPOKOPO_EVENTS.join(", ")}`,
+      `${didYouMean(input.name, [...Object.keys(TRIGGERS), ...KOPOKOPO_EVENTS])}use one of: ${triggers}; on whtool's emulator also any event: ${KOPOKOPO_EVENTS.join(", ")}`,
     );
   return triggerOnEmulator("kopokopo", kopokopoBaseUrl(ctx), event, triggers);
 }
