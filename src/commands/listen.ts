@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { CaptureWriter } from "../adapters/capture.js";
+import { claimCapture } from "../adapters/capture-owner.js";
 import { readCaptureFileStream } from "../adapters/capture-reader.js";
 import { isFolderSync } from "../adapters/files.js";
 import { apiContext } from "../api/context.js";
@@ -91,6 +92,7 @@ async function listenWith(
 
   const dedupe = newDedupeIndex();
   let capture: CaptureWriter | undefined;
+  let owner: Awaited<ReturnType<typeof claimCapture>> | undefined;
   if (flags.capture !== false) {
     const path = resolve(ctx.cwd, flags.capture);
     if (isFolderSync(path))
@@ -100,6 +102,13 @@ async function listenWith(
       );
     if (existsSync(path)) await primeDedupe(path, dedupe, say);
     capture = await CaptureWriter.open(path);
+    owner = await claimCapture(path);
+    if (owner.other !== null)
+      say(
+        c.yellow(
+          `warning: another whtool listen (pid ${owner.other}) is capturing to ${flags.capture} too: their lines interleave and neither sees the other's duplicates; give each its own --capture`,
+        ),
+      );
   }
   const verifyOptions = verifyOptionsCache(flags, ctx, say);
   const inspector =
@@ -211,6 +220,7 @@ async function listenWith(
     return EXIT.ok;
   } finally {
     await live.close();
+    await owner?.release();
     await inspector?.close();
     if (registered) await unregisterOnExit(registered.api, registered.outcome, flags, ctx);
     const summary = {

@@ -272,3 +272,22 @@ describe("whtool listen", () => {
     }
   });
 });
+
+describe("two listeners on one capture file", () => {
+  it("the second warns, naming the first, and each marker goes with its listener", async () => {
+    const dir = tempDir();
+    const capture = join(dir, "shared.jsonl");
+    const first = await startListen(["--capture", capture], { env: ENV, json: false });
+    const second = await startListen(["--capture", capture], { env: ENV, json: false });
+    const two = await second.stop();
+    assert.match(
+      two.stderr,
+      new RegExp(`another whtool listen \\(pid ${process.pid}\\) is capturing to .*shared\\.jsonl too`),
+    );
+    const one = await first.stop();
+    assert.doesNotMatch(one.stderr, /another whtool listen/);
+    const third = await startListen(["--capture", capture], { env: ENV, json: false });
+    const three = await third.stop();
+    assert.doesNotMatch(three.stderr, /another whtool listen/, "a stopped listener's marker does not linger");
+  });
+});
