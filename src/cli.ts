@@ -28,6 +28,7 @@ export const COMMAND_NAMES = [
   "send",
   "replay",
   "show",
+  "tail",
   "inspect",
   "secret",
   "emulate",
@@ -450,6 +451,34 @@ Exit codes: 0 shown, 2 no such id or no capture file.`,
       .action(async (id: string, flags) => {
         const { showCommand } = await import("./commands/show.js");
         setExit(await showCommand(id, flags, ctx));
+      });
+  }
+
+  if (wanted("tail")) {
+    program
+      .command("tail")
+      .summary("captured deliveries as listen printed them, filtered, and (--follow) as they arrive")
+      .description(
+        "Print the deliveries of a capture file as listen printed them (verdict, status, delivery headers, failing checks), filtered by event, provider or failure; with --follow, keep printing new ones as listen captures them, until Ctrl-C.",
+      )
+      .argument("[file]", "capture file (JSONL); default .whtool/captures.jsonl")
+      .option("--event <name>", "only this event")
+      .option("--failed", "only deliveries that failed verification")
+      .addOption(providerOption("only this provider's deliveries"))
+      .option("-f, --follow", "keep printing deliveries as they are captured")
+      .option("--verbose", "every check of every delivery, not only the failing ones")
+      .addOption(jsonOption("one JSON line per delivery"))
+      .addHelpText(
+        "after",
+        `
+Examples:
+  $ whtool tail --failed
+  $ whtool tail -f --provider dfns --event wallet.transfer.confirmed
+  $ whtool tail ci/captures.jsonl --json | jq -r .reason`,
+      )
+      .action(async (file: string | undefined, flags) => {
+        const { tailCommand } = await import("./commands/tail.js");
+        setExit(await tailCommand(file, flags, ctx));
       });
   }
 

@@ -13,7 +13,7 @@ import { type LoopReport, runLoop } from "../loop/run-loop.js";
 import { newDedupeIndex, PROVIDERS } from "../providers/index.js";
 import { emit } from "../ui/json-lines.js";
 import { progress } from "../ui/progress.js";
-import { formatReceived, formatSmokeOutcome } from "../ui/smoke-text.js";
+import { formatReceived, formatSmokeOutcome, waitingText } from "../ui/smoke-text.js";
 import { colourFor } from "../ui/style.js";
 
 export interface SmokeFlags {
@@ -49,6 +49,7 @@ export async function smokeCommand(flags: SmokeFlags, ctx: Context): Promise<num
   let live: LiveListener | undefined;
   let report: LoopReport | undefined;
   const tunnelLost = new AbortController();
+  let ticking: NodeJS.Timeout | undefined;
   try {
     const keyFlags = {
       ...(flags.secret ? { secret: flags.secret } : {}),
@@ -92,12 +93,24 @@ export async function smokeCommand(flags: SmokeFlags, ctx: Context): Promise<num
       cleanup: true,
       step: (text) => {
         verifyOptions.reset(); // a registration may have saved a secret since the last step
+        clearInterval(ticking);
         spinner.step(text);
+        if (!text.startsWith("waiting for")) return;
+        // The wait is the long part: show how many arrived and how long is left, every second.
+        const deadline = Date.now() + timeoutMs;
+        const tick = () => {
+          const verified = live?.deliveries.filter((d) => d.verdict.verified).length ?? 0;
+          spinner.step(waitingText(text, verified, expect, deadline - Date.now()));
+        };
+        tick();
+        ticking = setInterval(tick, 1000);
+        ticking.unref();
       },
       ...(flags.event ? { trigger: flags.event } : {}),
       register: { ...(flags.link ? { link: flags.link } : {}), ...(chosen ? { secret: chosen } : {}) },
     });
   } finally {
+    clearInterval(ticking);
     spinner.stop();
     await live?.close();
     await emulated?.close();

@@ -28,3 +28,8 @@ export function formatSmokeOutcome(
     ? `${c.green.bold("smoke passed")}: ${report.verified} verified ${provider} ${report.verified === 1 ? "delivery" : "deliveries"} in ${report.timings.totalMs} ms\n`
     : `${c.red.bold("smoke failed")}: ${p(report.reason ?? "")}\n`;
 }
+
+/** The spinner while smoke waits: `waiting for 1 verified Dfns delivery — 0 of 1 so far, 52 s left`. */
+export function waitingText(step: string, verified: number, expected: number, msLeft: number): string {
+  return `${step} — ${Math.min(verified, expected)} of ${expected} so far, ${Math.max(0, Math.ceil(msLeft / 1000))} s left`;
+}
