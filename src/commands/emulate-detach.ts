@@ -1,9 +1,8 @@
 import { spawn } from "node:child_process";
-import { closeSync, openSync } from "node:fs";
-import { readFile, rm, writeFile } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { prepareSecretFile } from "../adapters/capture.js";
+import { openPrivateAppend, readPrivateFile, writePrivateFileAtomic } from "../adapters/files.js";
 import type { Context } from "../context.js";
 import type { ProviderId } from "../core/provider-id.js";
 import { EXIT, usageError, WhtoolError } from "../errors.js";
@@ -44,17 +43,21 @@ export async function startDetached(
       `stop it first: whtool emulate --stop --provider ${clash.map((e) => e.provider).join(",")}`,
     );
 
+  // Written now, before anything starts, so a link planted at the registry is refused up front.
+  const kept = running.filter((entry) => isAlive(entry.pid) && !ids.includes(entry.provider));
+  await writeRegistry(ctx.cwd, kept);
   const log = join(ctx.cwd, ".whtool", `emulate-${ids.join("-")}.log`);
-  await prepareSecretFile(log);
-  const fd = openSync(log, "w", 0o600);
+  // A fresh log each start (its ready lines are read below), opened 0600 without following a link.
+  await rm(log, { force: true });
+  const handle = await openPrivateAppend(log);
   const bin = fileURLToPath(new URL("../../../bin/whtool.js", import.meta.url));
   const child = spawn(process.execPath, [bin, "emulate", "--provider", ids.join(","), ...args, "--json"], {
     cwd: ctx.cwd,
     env: { ...ctx.env },
     detached: true,
-    stdio: ["ignore", fd, fd],
+    stdio: ["ignore", handle.fd, handle.fd],
   });
-  closeSync(fd);
+  await handle.close();
   child.unref();
   const pid = child.pid;
   if (pid === undefined)
@@ -68,7 +71,6 @@ export async function startDetached(
     throw error;
   }
   const now = new Date().toISOString();
-  const kept = running.filter((entry) => isAlive(entry.pid) && !ids.includes(entry.provider));
   await writeRegistry(ctx.cwd, [
     ...kept,
     ...started.map((s) => ({ provider: s.provider, pid, url: s.url, log, startedAt: now })),
@@ -158,7 +160,7 @@ function isAlive(pid: number): boolean {
 
 async function readRegistry(cwd: string): Promise<Detached[]> {
   try {
-    const parsed: unknown = JSON.parse(await readFile(join(cwd, REGISTRY), "utf8"));
+    const parsed: unknown = JSON.parse((await readPrivateFile(join(cwd, REGISTRY))) ?? "[]");
     return Array.isArray(parsed)
       ? parsed.filter(
           (e): e is Detached =>
@@ -171,7 +173,5 @@ async function readRegistry(cwd: string): Promise<Detached[]> {
 }
 
 async function writeRegistry(cwd: string, entries: readonly Detached[]): Promise<void> {
-  const path = join(cwd, REGISTRY);
-  await prepareSecretFile(path);
-  await writeFile(path, `${JSON.stringify(entries, null, 2)}\n`, { mode: 0o600 });
+  await writePrivateFileAtomic(join(cwd, REGISTRY), `${JSON.stringify(entries, null, 2)}\n`);
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { BIN, spawnCli } from "../helpers/cli.js";
@@ -76,5 +76,20 @@ describe("emulate --detach", () => {
     const result = await spawnCli(["emulate"], { cwd: dir });
     assert.equal(result.code, 2);
     assert.match(result.stderr, /--provider is required/);
+  });
+});
+
+describe("emulate --detach keeps its files private", () => {
+  test("a link planted at .whtool/emulators.json is refused before any emulator starts; its target is untouched", async () => {
+    const dir = tempDir();
+    const target = join(dir, "elsewhere.txt");
+    writeFileSync(target, "keep me\n");
+    mkdirSync(join(dir, ".whtool"), { mode: 0o700 });
+    symlinkSync(target, join(dir, ".whtool", "emulators.json"));
+    const result = await spawnCli(["emulate", "--provider", "dfns", "--detach"], { cwd: dir });
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /symbolic link/);
+    assert.equal(readFileSync(target, "utf8"), "keep me\n");
+    assert.equal(existsSync(join(dir, ".whtool", "emulate-dfns.log")), false, "nothing was started");
   });
 });
