@@ -3,14 +3,15 @@ import { type CryptoKey, exportJWK, importJWK, type JWK } from "jose";
 import { readPrivateFile, writePrivateFileAtomic } from "../adapters/files.js";
 import { generateSigningKey, type SigningKey } from "../providers/signing-key.js";
 
-const FILE = ".whtool/check-keys.json";
+/** Where whtool's test keys live (check, send, replay --resign and the inspector sign with them). */
+export const TEST_KEYS_FILE = ".whtool/check-keys.json";
 
 /**
  * The key `whtool check` signs MoneyKit/PPS deliveries with, kept across runs (mode 0600) so the
  * handler under test can cache the JWKS the way it would cache the provider's.
  */
 export async function checkKey(cwd: string, alg: "ES256" | "RS256"): Promise<SigningKey> {
-  const path = join(cwd, FILE);
+  const path = join(cwd, TEST_KEYS_FILE);
   let stored: Record<string, { kid: string; privateJwk: JWK }> = {};
   try {
     stored = JSON.parse((await readPrivateFile(path)) ?? "{}") as typeof stored;

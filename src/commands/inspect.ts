@@ -3,7 +3,7 @@ import { join, resolve } from "node:path";
 import { DEFAULT_CAPTURE_FILE } from "../adapters/capture.js";
 import { isFolderSync } from "../adapters/files.js";
 import { StateFile } from "../adapters/state.js";
-import { checkKey } from "../check/keys.js";
+import { checkKey, TEST_KEYS_FILE } from "../check/keys.js";
 import { resolveSecrets, type SecretFlags } from "../config/secrets.js";
 import type { Context } from "../context.js";
 import { EXIT, usageError } from "../errors.js";
@@ -87,7 +87,7 @@ export function signingMaterial(ctx: Context, flags: SecretFlags): SigningMateri
       return resolveSecrets(provider, flags, ctx.env, saved)[0];
     },
     async testKey(alg) {
-      if (!existsSync(join(ctx.cwd, ".whtool/check-keys.json"))) return undefined;
+      if (!existsSync(join(ctx.cwd, TEST_KEYS_FILE))) return undefined;
       return checkKey(ctx.cwd, alg).catch(() => undefined);
     },
   };

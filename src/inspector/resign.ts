@@ -1,7 +1,7 @@
 import { type HeaderPair, headerValue } from "../core/delivery.js";
 import type { ProviderId } from "../core/provider-id.js";
 import { PROVIDERS } from "../providers/index.js";
-import { kidOf } from "../providers/resign.js";
+import { kidOf } from "../providers/jwt-claims.js";
 import type { SigningKey } from "../providers/signing-key.js";
 import type { OutboundCredentials } from "../providers/types.js";
 

@@ -1,4 +1,3 @@
-import { decodeJwt, decodeProtectedHeader, type JWTPayload } from "jose";
 import type { HeaderPair } from "../core/delivery.js";
 import type { HmacScheme } from "./hmac-check.js";
 import type { OutboundCredentials, SignedMessage } from "./types.js";
@@ -27,22 +26,4 @@ export function resignHmac(
     headers: withHeader(message.headers, scheme.header, scheme.sign(message.body, credentials.secret)),
     body: message.body,
   };
-}
-
-/** The claims of a captured token, read without trusting them (only to sign the same ones again). */
-export function claimsOf(token: string | undefined): JWTPayload {
-  try {
-    return token ? decodeJwt(token) : {};
-  } catch {
-    return {};
-  }
-}
-
-/** The kid a token names, read without trusting anything else in it. */
-export function kidOf(token: string | undefined): string | undefined {
-  try {
-    return token ? decodeProtectedHeader(token).kid : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { headerValue } from "../../core/delivery.js";
-import { claimsOf, withHeader } from "../resign.js";
+import { claimsOf } from "../jwt-claims.js";
+import { withHeader } from "../resign.js";
 import type { Outbound, OutboundCredentials, OutboundDelivery } from "../types.js";
 import {
   MONEYKIT_DEFAULT_API_URL,

@@ -1,7 +1,8 @@
 import { randomInt, randomUUID } from "node:crypto";
 import { utf8 } from "../../core/bytes.js";
 import { type HeaderPair, headerValue } from "../../core/delivery.js";
-import { claimsOf, withHeader } from "../resign.js";
+import { claimsOf } from "../jwt-claims.js";
+import { withHeader } from "../resign.js";
 import type { SigningKey } from "../signing-key.js";
 import type { Outbound, OutboundCredentials, OutboundDelivery } from "../types.js";
 import {
