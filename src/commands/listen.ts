@@ -330,13 +330,7 @@ function parseFlags(flags: ListenFlags) {
   const timeoutMs = flags.timeout === undefined ? undefined : parseDuration(flags.timeout);
   if (flags.timeout !== undefined && !timeoutMs)
     throw usageError(`--timeout ${flags.timeout}: give a duration like 30s or 2m`);
-  for (const [name, value] of [
-    ["--forward-to", flags.forwardTo],
-    ["--public-url", flags.publicUrl],
-  ] as const) {
-    if (value !== undefined && !/^https?:\/\/[^/]/.test(value))
-      throw usageError(`${name} ${value}: give an http(s) URL`);
-  }
+  // --forward-to and --public-url arrive parsed and normalised (cli-options.ts urlOption).
   return { port, maxBody, respond, exitAfter, timeoutMs };
 }
 

@@ -25,7 +25,6 @@ export async function replayCommand(
   flags: ReplayFlags,
   ctx: Context,
 ): Promise<number> {
-  if (!/^https?:\/\/[^/]/.test(flags.to)) throw usageError(`--to ${flags.to}: give an http(s) URL`);
   const { source, records: all } = await captureRecords(
     file,
     ctx,

@@ -1,4 +1,5 @@
 import type { PageReply, PageRequest } from "../adapters/inspector-server.js";
+import { parseUserUrl, URL_FORMS } from "../core/url.js";
 import type { Assets } from "./assets.js";
 import { deliveryDetail } from "./detail.js";
 import { ReplayRefused, replayRecord } from "./replay.js";
@@ -65,9 +66,12 @@ export async function route(request: PageRequest, ctx: ApiContext): Promise<Page
   if (action === "/replay") {
     const asked = parseReplay(request.body);
     if (typeof asked === "string") return problem(400, asked);
-    const target = asked.url ?? ctx.forwardTo;
-    if (!target) return problem(400, "give a URL to replay to (listen has no --forward-to)");
-    if (!/^https?:\/\/[^/]/.test(target)) return problem(400, `${target}: give an http(s) URL`);
+    if (!asked.url && !ctx.forwardTo)
+      return problem(400, "give a URL to replay to (listen has no --forward-to)");
+    // Typed in the page: read as every command reads a URL (the scheme may be left out).
+    const parsed = parseUserUrl(asked.url ?? ctx.forwardTo ?? "");
+    if (!parsed.ok) return problem(400, `${asked.url}: ${parsed.problem}; ${URL_FORMS}`);
+    const target = parsed.url;
     try {
       return json(
         200,

@@ -173,6 +173,21 @@ describe("inspector API", () => {
     }
   });
 
+  test("a replay URL typed without a scheme is read as every command reads one; a bad one says the forms", async () => {
+    const receiver = await startReceiver([200]);
+    try {
+      const port = new URL(receiver.url).port;
+      const response = await post("/api/deliveries/binary/replay", { url: `:${port}/hook` });
+      assert.equal(response.status, 200);
+      assert.equal(((await response.json()) as { status: number }).status, 200);
+      const bad = await post("/api/deliveries/binary/replay", { url: "ftp://x.example.test/" });
+      assert.equal(bad.status, 400);
+      assert.match(await bad.text(), /ftp: is not http or https/);
+    } finally {
+      await receiver.close();
+    }
+  });
+
   test("replay sends the exact bytes and headers in order, and answers what the target said", async () => {
     const receiver = await startReceiver([202]);
     try {
