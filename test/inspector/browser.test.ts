@@ -72,6 +72,11 @@ describe("the inspector in a real browser (Chromium)", { timeout: 120_000 }, () 
     await page.goto(listen.inspector);
     await page.locator("#live.on").waitFor();
   });
+  /** Clicks a delivery's row and waits until the detail shows that delivery (it loads after the click). */
+  async function open(id: string) {
+    await page.locator(`#list tr[data-id="${id}"]`).click();
+    await page.locator(`#detail[data-id="${id}"]`).waitFor();
+  }
   after(async () => {
     await browser?.close();
     await listen?.stop();
@@ -97,7 +102,7 @@ describe("the inspector in a real browser (Chromium)", { timeout: 120_000 }, () 
     ];
     assert.equal((await post(listen.webhook, headers, d.body)).status, 401);
     const id = await deliveryIdFor(listen.inspector, "whe-bad-1");
-    await page.locator(`#list tr[data-id="${id}"]`).click();
+    await open(id);
     const names = await page.locator("#detail table.headers th").allInnerTexts();
     const sent = names.filter((n) =>
       ["X-Zulu", "Content-Type", "X-DFNS-WEBHOOK-SIGNATURE", "X-Alpha"].includes(n),
@@ -115,7 +120,7 @@ describe("the inspector in a real browser (Chromium)", { timeout: 120_000 }, () 
       const d = dfns("whe-replay-1", "wallet.exported");
       await post(listen.webhook, d.headers as [string, string][], d.body);
       const id = await deliveryIdFor(listen.inspector, "whe-replay-1");
-      await page.locator(`#list tr[data-id="${id}"]`).click();
+      await open(id);
       await page.locator("#replay-url").fill(receiver.url);
       await page.locator("#replay").click();
       await page.locator("#replay-result table.replay-answer", { hasText: "299" }).waitFor();
@@ -136,9 +141,7 @@ describe("the inspector in a real browser (Chromium)", { timeout: 120_000 }, () 
     ];
     await post(listen.webhook, headers, evil);
     const id = await deliveryIdFor(listen.inspector, "whe-xss-1");
-    const row = page.locator(`#list tr[data-id="${id}"]`);
-    await row.click();
-    await page.locator("#detail pre.body").first().waitFor();
+    await open(id);
     assert.equal(await page.evaluate("window.pwned"), undefined);
     assert.equal(
       await page.locator("#detail img, #detail script, #detail svg, #list img, #list svg").count(),

@@ -192,9 +192,13 @@ async function select(id) {
   for (const row of $("list").tBodies[0].rows) row.classList.toggle("selected", row.dataset.id === id);
   history.replaceState(null, "", `#${encodeURIComponent(id)}`);
   try {
-    renderDetail(await api(`/api/deliveries/${encodeURIComponent(id)}`));
+    const detail = await api(`/api/deliveries/${encodeURIComponent(id)}`);
+    // A slower answer for an earlier click must not replace the delivery chosen since.
+    if (state.selected === id) renderDetail(detail);
   } catch (error) {
+    if (state.selected !== id) return;
     $("detail").hidden = false;
+    $("detail").dataset.id = id;
     $("detail").replaceChildren(el("p", { class: "bad" }, `could not load ${id}: ${error.message}`));
   }
 }
@@ -217,6 +221,7 @@ function renderDetail(d) {
           onclick: () => {
             state.selected = null;
             $("detail").hidden = true;
+            delete $("detail").dataset.id;
             renderList();
           },
         },
@@ -353,6 +358,7 @@ function renderDetail(d) {
     );
   blocks.push(replayBlock(d));
   $("detail").hidden = false;
+  $("detail").dataset.id = s.id;
   $("detail").replaceChildren(...blocks);
 }
 
