@@ -42,6 +42,16 @@ export type StoreEvent =
   | { readonly type: "forward"; readonly id: string; readonly forward: ForwardAnswer }
   | { readonly type: "reset" };
 
+/**
+ * The ids of one event's deliveries, oldest first. Deliveries are dropped oldest first, so a group
+ * loses members only at its front: `head` skips them, and dropping stays O(1) even when a retry storm
+ * puts thousands of deliveries in one group.
+ */
+interface Group {
+  ids: string[];
+  head: number;
+}
+
 interface Entry {
   readonly summary: DeliverySummary;
   locator: Locator | null;
@@ -73,7 +83,7 @@ export class DeliveryStore {
   #order: (Entry | undefined)[] = [];
   #head = 0;
   readonly #records = new Map<string, CaptureRecord>();
-  readonly #groups = new Map<string, string[]>();
+  readonly #groups = new Map<string, Group>();
   /** Forward answers that came before their delivery was indexed (listen reports the forward first). */
   readonly #earlyForwards = new Map<string, ForwardAnswer>();
   #dedupe = newDedupeIndex(100_000);
@@ -109,10 +119,7 @@ export class DeliveryStore {
   add(record: CaptureRecord, locator: Locator | null): DeliverySummary {
     const known = this.#entries.get(record.id);
     if (known) {
-      if (locator && !known.locator) {
-        known.locator = locator;
-        this.#records.delete(record.id);
-      }
+      if (locator) this.locate(record.id, locator);
       return known.summary;
     }
     const verdict = recordVerdict(record);
@@ -143,12 +150,27 @@ export class DeliveryStore {
     this.#entries.set(record.id, entry);
     this.#order.push(entry);
     const members = this.#groups.get(group);
-    if (members) members.push(record.id);
-    else if (duplicateOf !== null || verdict?.dedupeKey) this.#groups.set(group, [record.id]);
+    if (members) members.ids.push(record.id);
+    else if (duplicateOf !== null || verdict?.dedupeKey)
+      this.#groups.set(group, { ids: [record.id], head: 0 });
     if (!locator) this.#keepRecord(record);
     while (this.#entries.size > this.#limits.maxSummaries) this.#dropOldest();
     this.#emit({ type: "delivery", summary });
     return summary;
+  }
+
+  /**
+   * A held delivery's place in the capture file: its full record need no longer be kept in memory.
+   * False when the id is not held (the caller then parses and adds the record).
+   */
+  locate(id: string, locator: Locator): boolean {
+    const known = this.#entries.get(id);
+    if (!known) return false;
+    if (!known.locator) {
+      known.locator = locator;
+      this.#records.delete(id);
+    }
+    return true;
   }
 
   /** Listen forwarded a delivery: remember what the app answered. */
@@ -196,7 +218,8 @@ export class DeliveryStore {
   attempts(id: string): DeliverySummary[] {
     const entry = this.#entries.get(id);
     if (!entry) return [];
-    const members = this.#groups.get(entry.group) ?? [id];
+    const group = this.#groups.get(entry.group);
+    const members = group ? group.ids.slice(group.head) : [id];
     return members.flatMap((member) => {
       const summary = this.#entries.get(member)?.summary;
       return summary ? [summary] : [];
@@ -257,11 +280,19 @@ export class DeliveryStore {
     this.#entries.delete(entry.summary.id);
     this.#records.delete(entry.summary.id);
     this.#dropped++;
-    const members = this.#groups.get(entry.group);
-    if (members) {
-      const rest = members.filter((m) => m !== entry.summary.id);
-      if (rest.length === 0) this.#groups.delete(entry.group);
-      else this.#groups.set(entry.group, rest);
+    const group = this.#groups.get(entry.group);
+    if (group && group.ids[group.head] === entry.summary.id) {
+      group.ids[group.head++] = "";
+      if (group.head === group.ids.length) this.#groups.delete(entry.group);
+      else if (group.head > 64 && group.head * 2 > group.ids.length) {
+        group.ids = group.ids.slice(group.head);
+        group.head = 0;
+      }
+    } else if (group) {
+      // Not at the front (cannot happen while drops follow arrival order): remove it where it is.
+      const at = group.ids.indexOf(entry.summary.id, group.head);
+      if (at >= 0) group.ids.splice(at, 1);
+      if (group.head === group.ids.length) this.#groups.delete(entry.group);
     }
   }
 

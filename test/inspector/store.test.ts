@@ -99,6 +99,30 @@ describe("inspector store", () => {
     );
   });
 
+  test("a storm of one event's duplicates past the cap: the chain keeps exactly the held attempts, oldest dropped first", () => {
+    // Every delivery the same event: one group of thousands. Dropping filtered that whole group per
+    // drop, which made listen spend most of its CPU here under a repeated delivery.
+    const store = new DeliveryStore(null, { maxSummaries: 1_000, maxRecords: 5 });
+    const n = 40_000;
+    for (let i = 0; i < n; i++) store.add(recordOf(`s${i}`, { dedupeKey: "whe-storm" }), null);
+    assert.equal(store.size, 1_000);
+    const chain = store.attempts(`s${n - 1}`).map((s) => s.id);
+    assert.equal(chain.length, 1_000, "the chain holds exactly the deliveries still held");
+    assert.equal(chain[0], `s${n - 1_000}`);
+    assert.equal(chain.at(-1), `s${n - 1}`);
+    assert.equal(
+      store.summary(`s${n - 1}`)?.duplicateOf,
+      "s0",
+      "still points at the first attempt ever seen",
+    );
+    const counter = new DeliveryStore(null, { maxSummaries: 100, maxRecords: 5 });
+    for (let i = 0; i < 200; i++) counter.add(recordOf(`c${i}`, { dedupeKey: "whe-c" }), null);
+    assert.deepEqual(
+      counter.attempts("c150").map((s) => s.id),
+      Array.from({ length: 100 }, (_, i) => `c${100 + i}`),
+    );
+  });
+
   test("following: only appended bytes are read, a half-written line waits for its newline, a live copy gains its offset", async () => {
     const dir = tempDir();
     const path = join(dir, "grow.jsonl");
