@@ -15,13 +15,20 @@ export function sha256(bytes: Uint8Array | string): Buffer {
 }
 
 /**
- * Constant-time equality. A length difference returns false without an early exit on content:
- * both sides are hashed first so timingSafeEqual always compares equal-length buffers.
+ * Constant-time equality of the contents. Lengths are not secret (a digest's length is public, and
+ * timingSafeEqual needs equal ones), so a length difference answers false at once; equal lengths are
+ * compared in constant time.
  */
 export function safeEqual(a: Uint8Array, b: Uint8Array): boolean {
-  const ha = sha256(a);
-  const hb = sha256(b);
-  return timingSafeEqual(ha, hb) && a.length === b.length;
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * Constant-time equality that hides the length too, for a presented credential against the real one
+ * (a client secret, a token): both sides are hashed, so timingSafeEqual compares equal-length digests.
+ */
+export function safeEqualHidingLength(a: Uint8Array, b: Uint8Array): boolean {
+  return timingSafeEqual(sha256(a), sha256(b)) && a.length === b.length;
 }
 
 /** Strict lower- or upper-case hex to bytes; undefined when not hex of the expected byte length. */

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { safeEqual, utf8 } from "../core/bytes.js";
+import { safeEqualHidingLength, utf8 } from "../core/bytes.js";
 import { basicAuth, bearer, type EmuRequest, formBody } from "./router.js";
 import type { TokenStore } from "./tokens.js";
 
@@ -66,8 +66,8 @@ export function judgeTokenRequest(
   const id = basic?.id ?? formId;
   const secret = basic?.secret ?? formSecret;
   if (!id || !secret) return fail("invalid_client", "client authentication is missing");
-  const idOk = safeEqual(utf8(id), utf8(expected.clientId));
-  const secretOk = safeEqual(utf8(secret), utf8(expected.clientSecret));
+  const idOk = safeEqualHidingLength(utf8(id), utf8(expected.clientId));
+  const secretOk = safeEqualHidingLength(utf8(secret), utf8(expected.clientSecret));
   if (!idOk || !secretOk) return fail("invalid_client", "client authentication failed");
   const scope = params.get("scope")?.trim();
   return { ok: true, clientId: id, scope: scope ? scope : undefined };

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { fromBase64, fromHex, preview, safeEqual } from "../../src/core/bytes.js";
+import { fromBase64, fromHex, preview, safeEqual, safeEqualHidingLength } from "../../src/core/bytes.js";
 
 describe("bytes", () => {
   it("safeEqual compares content and length", () => {
@@ -8,6 +8,12 @@ describe("bytes", () => {
     assert.equal(safeEqual(Buffer.from("abc"), Buffer.from("abd")), false);
     assert.equal(safeEqual(Buffer.from("abc"), Buffer.from("abcd")), false);
     assert.equal(safeEqual(Buffer.alloc(0), Buffer.alloc(0)), true);
+  });
+  it("safeEqualHidingLength (credentials) compares content and length too", () => {
+    assert.equal(safeEqualHidingLength(Buffer.from("abc"), Buffer.from("abc")), true);
+    assert.equal(safeEqualHidingLength(Buffer.from("abc"), Buffer.from("abd")), false);
+    assert.equal(safeEqualHidingLength(Buffer.from("abc"), Buffer.from("abcd")), false);
+    assert.equal(safeEqualHidingLength(Buffer.from("abc\0"), Buffer.from("abc")), false);
   });
   it("fromHex and fromBase64 are strict about alphabet and length", () => {
     assert.equal(fromHex("0a".repeat(32), 32)?.length, 32);

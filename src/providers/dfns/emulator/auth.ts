@@ -5,7 +5,7 @@
 // utils/userActionFetch.js) and the Key signer it is used with (api/signer.ts): clientData is
 // base64url(JSON {type:"key.get", challenge}), the signature base64url of a DER ECDSA-SHA256 signature.
 import { createPublicKey, generateKeyPairSync, type KeyObject, randomBytes, verify } from "node:crypto";
-import { safeEqual, utf8 } from "../../../core/bytes.js";
+import { safeEqualHidingLength, utf8 } from "../../../core/bytes.js";
 import { isRecord } from "../../../core/json-body.js";
 import { bearer, type EmuRequest } from "../../../emulators/router.js";
 import { TokenStore } from "../../../emulators/tokens.js";
@@ -172,7 +172,7 @@ export class DfnsAuth {
       throw refuse('clientData.type must be "key.get"');
     if (
       typeof clientData.challenge !== "string" ||
-      !safeEqual(utf8(clientData.challenge), utf8(pending.challenge))
+      !safeEqualHidingLength(utf8(clientData.challenge), utf8(pending.challenge))
     )
       throw refuse("clientData.challenge is not the challenge issued");
     const algorithm = typeof assertion.algorithm === "string" ? assertion.algorithm : undefined;
@@ -205,7 +205,7 @@ export class DfnsAuth {
         403,
         `${DFNS_MESSAGES.userActionInvalid} (signed for ${action.method} ${action.path}, not ${req.method} ${req.path})`,
       );
-    if (!safeEqual(utf8(action.payload), utf8(payload)))
+    if (!safeEqualHidingLength(utf8(action.payload), utf8(payload)))
       throw dfnsError(
         403,
         `${DFNS_MESSAGES.userActionInvalid} (the body is not the userActionPayload signed)`,

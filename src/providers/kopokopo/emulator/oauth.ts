@@ -1,4 +1,4 @@
-import { safeEqual, utf8 } from "../../../core/bytes.js";
+import { safeEqualHidingLength, utf8 } from "../../../core/bytes.js";
 import { isRecord } from "../../../core/json-body.js";
 import { type ClientCredentials, judgeTokenRequest } from "../../../emulators/oauth-client-credentials.js";
 import {
@@ -98,7 +98,9 @@ function authenticatedParams(req: EmuRequest, client: ClientCredentials): URLSea
   const basic = basicAuth(req);
   const id = basic?.id ?? params.get("client_id") ?? "";
   const secret = basic?.secret ?? params.get("client_secret") ?? "";
-  const ok = safeEqual(utf8(id), utf8(client.clientId)) && safeEqual(utf8(secret), utf8(client.clientSecret));
+  const ok =
+    safeEqualHidingLength(utf8(id), utf8(client.clientId)) &&
+    safeEqualHidingLength(utf8(secret), utf8(client.clientSecret));
   if (!ok) throw tokenError("invalid_client");
   return params;
 }

@@ -1,4 +1,4 @@
-import { safeEqual, utf8 } from "../../../core/bytes.js";
+import { safeEqualHidingLength, utf8 } from "../../../core/bytes.js";
 import {
   basicAuth,
   bearer,
@@ -169,8 +169,8 @@ function issueToken(api: MoneyKitApi, req: EmuRequest): EmuResponse {
   if (id === undefined || secret === undefined)
     throw mkError(401, "api_error.auth.unauthorized", "Missing client_id or client_secret.");
   // Both compared in constant time, and both always compared.
-  const idOk = safeEqual(utf8(id), utf8(api.clientId));
-  const secretOk = safeEqual(utf8(secret), utf8(api.clientSecret));
+  const idOk = safeEqualHidingLength(utf8(id), utf8(api.clientId));
+  const secretOk = safeEqualHidingLength(utf8(secret), utf8(api.clientSecret));
   if (!idOk || !secretOk) throw mkError(401, "api_error.auth.unauthorized", "Invalid client credentials.");
   const { token, expiresIn } = api.tokens.issue(id, "mk_at_");
   return { status: 201, body: { access_token: token, token_type: "bearer", expires_in: expiresIn } };

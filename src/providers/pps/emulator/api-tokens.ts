@@ -1,4 +1,4 @@
-import { safeEqual, utf8 } from "../../../core/bytes.js";
+import { safeEqualHidingLength, utf8 } from "../../../core/bytes.js";
 import { bearer, type EmuRequest } from "../../../emulators/router.js";
 import { TokenStore } from "../../../emulators/tokens.js";
 import { problem } from "./problem.js";
@@ -33,7 +33,7 @@ export class ApiTokens {
         headers: { "www-authenticate": "Bearer" },
       });
     // Constant-time against every issued token; the store then judges expiry on the emulator clock.
-    const match = this.#issued.find((token) => safeEqual(utf8(token), utf8(presented)));
+    const match = this.#issued.find((token) => safeEqualHidingLength(utf8(token), utf8(presented)));
     const state = this.#store.check(match);
     if (state === "valid") return;
     const description = state === "expired" ? "The token has expired" : "The token is not valid";
