@@ -149,6 +149,17 @@ export function serialiseRecord(record: CaptureRecord | FollowUpRecord): string 
   return `${JSON.stringify(record)}\n`;
 }
 
+/** Record ids as listen writes them, plain enough to read without unescaping. */
+const LEADING_ID = /^\{"v":1,"id":"([A-Za-z0-9_.:-]{1,128})",/;
+
+/**
+ * The id of a delivery line as serialiseRecord writes it (`{"v":1,"id":"…",`), read without parsing
+ * the line; undefined for any other shape (parse those). Lets a follower skip lines it already holds.
+ */
+export function leadingRecordId(line: string): string | undefined {
+  return LEADING_ID.exec(line)?.[1];
+}
+
 function describeVersion(v: unknown): string {
   if (typeof v === "number" || typeof v === "boolean" || v === null) return String(v);
   if (typeof v === "string") return JSON.stringify(v.slice(0, 20));

@@ -1,7 +1,7 @@
 import { createReadStream } from "node:fs";
 import { type FileHandle, open, stat } from "node:fs/promises";
 import { MAX_CAPTURE_LINE_BYTES, READ_CHUNK_BYTES, readCaptureStream } from "../adapters/capture-reader.js";
-import { parseCaptureLine } from "../core/capture-format.js";
+import { leadingRecordId, parseCaptureLine } from "../core/capture-format.js";
 import type { DeliveryStore, Locator, RecordSource } from "./store.js";
 
 const NEWLINE = 0x0a;
@@ -67,6 +67,9 @@ export function followCapture(
       handle = await open(path, "r");
       offset = await indexFrom(handle, offset, size, (line, at, length) => {
         lineNumber++;
+        // Listen's own deliveries are held already (live): they need only their place in the file.
+        const id = leadingRecordId(line);
+        if (id !== undefined && store.locate(id, { offset: at, length })) return;
         const parsed = parseCaptureLine(line, lineNumber, false, path);
         if (parsed === null) return;
         if ("record" in parsed) store.add(parsed.record, { offset: at, length });

@@ -95,7 +95,13 @@ export function summarise(record: CaptureRecord, seq: number, duplicateOf: strin
     duplicateOf,
     attempt: attemptOf(verdict),
     // base64 length → byte count, without decoding the body.
-    bytes: Math.floor((record.bodyBase64.length * 3) / 4) - (record.bodyBase64.match(/=+$/)?.[0].length ?? 0),
+    bytes: base64Bytes(record.bodyBase64),
     forward: null,
   };
+}
+
+/** The byte length a padded base64 text decodes to, without decoding it (or scanning it: `/=+$/` did). */
+function base64Bytes(text: string): number {
+  const padding = text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0;
+  return Math.floor((text.length * 3) / 4) - padding;
 }

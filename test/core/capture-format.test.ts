@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { parseCaptureText, serialiseRecord, toDelivery, toRecord } from "../../src/core/capture-format.js";
+import {
+  followUpRecord,
+  leadingRecordId,
+  parseCaptureText,
+  serialiseRecord,
+  toDelivery,
+  toRecord,
+} from "../../src/core/capture-format.js";
 import { captureOf } from "../helpers/captures.js";
 import { makeDelivery } from "../helpers/deliveries.js";
 
@@ -29,6 +36,32 @@ describe("capture format", () => {
     assert.deepEqual(back.headers, delivery.headers);
     assert.equal(back.receivedAt.toISOString(), delivery.receivedAt.toISOString());
     assert.equal(back.remote, "127.0.0.1");
+  });
+
+  it("leadingRecordId reads the id of a line serialiseRecord wrote, and nothing else", () => {
+    const record = toRecord(
+      { ...delivery, id: "d_0mh1abc0000000001f" },
+      { provider: "dfns", verdict: null, response: null },
+    );
+    assert.equal(leadingRecordId(serialiseRecord(record)), "d_0mh1abc0000000001f");
+    const followUp = followUpRecord(
+      "d_x",
+      new Date(),
+      {
+        url: "http://127.0.0.1:1/",
+        status: 200,
+        error: null,
+        durationMs: 1,
+        headers: [],
+        body: new Uint8Array(),
+      },
+      200,
+    );
+    assert.equal(leadingRecordId(serialiseRecord(followUp)), undefined, "a follow-up line is no delivery");
+    // Ids with escapes, or lines in another field order, are left to the parser.
+    assert.equal(leadingRecordId('{"v":1,"id":"a\\u0062",'), undefined);
+    assert.equal(leadingRecordId('{"id":"a","v":1}'), undefined);
+    assert.equal(leadingRecordId('{"v":1,"id":"a"}'), undefined);
   });
 
   it("writes the SPEC's field names", () => {
