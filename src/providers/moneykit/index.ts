@@ -1,13 +1,13 @@
 import { headerValue } from "../../core/delivery.js";
 import type { ProviderDescriptor } from "../types.js";
 import { MONEYKIT_DEFAULT_API_URL, MONEYKIT_SIGNATURE_HEADER, moneykitInfo } from "./info.js";
-import { verifyMoneyKit } from "./verify.js";
 
 /** MoneyKit's registry row. */
 export const moneykit: ProviderDescriptor = {
   info: moneykitInfo,
   detect: (headers) => headerValue(headers, MONEYKIT_SIGNATURE_HEADER) !== undefined,
-  verify: verifyMoneyKit,
+  // Loaded on first use: the JWT verifiers bring jose, which an HMAC-only run never needs.
+  verify: async (delivery, options) => (await import("./verify.js")).verifyMoneyKit(delivery, options),
   hmac: null,
   credentials: {
     kind: "jwks",

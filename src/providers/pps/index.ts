@@ -1,7 +1,6 @@
 import { headerValue } from "../../core/delivery.js";
 import type { ProviderDescriptor } from "../types.js";
 import { PPS_JWKS_TTL_MS, ppsInfo } from "./info.js";
-import { verifyPps } from "./verify.js";
 
 /** PointServices' registry row. */
 export const pps: ProviderDescriptor = {
@@ -10,7 +9,8 @@ export const pps: ProviderDescriptor = {
   detect: (headers) =>
     /^Bearer\s/i.test(headerValue(headers, "Authorization")?.trimStart() ?? "") &&
     headers.some(([name]) => name.toLowerCase().startsWith("x-pps-")),
-  verify: verifyPps,
+  // Loaded on first use: the JWT verifiers bring jose, which an HMAC-only run never needs.
+  verify: async (delivery, options) => (await import("./verify.js")).verifyPps(delivery, options),
   hmac: null,
   credentials: {
     kind: "oidc",
