@@ -15,6 +15,8 @@ describe("the package as an app installs it", () => {
     const [pack] = JSON.parse(out) as { files: { path: string }[] }[];
     const paths = (pack?.files ?? []).map((f) => f.path);
     assert.ok(paths.includes("bin/whtool.js"));
+    // The bin is CommonJS (fast --version); without its package.json Node would read it as an ES module.
+    assert.ok(paths.includes("bin/package.json"));
     assert.ok(paths.includes("dist/src/main.js"));
     assert.ok(paths.includes("dist/src/cli.js"));
     assert.ok(paths.includes("package.json"));
