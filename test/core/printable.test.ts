@@ -34,6 +34,16 @@ describe("printable", () => {
     assert.equal(printable(s), s);
   });
 
+  it("escapes every unsafe code unit of the BMP, alone amid safe text (the fast path misses none)", () => {
+    for (let code = 0; code <= 0xffff; code++) {
+      const s = `ok ${String.fromCharCode(code)} ok`;
+      for (const out of [printable(s), jsonPrintable(s)]) {
+        assert.ok(!UNSAFE.test(out), `U+${code.toString(16)} came through: ${JSON.stringify(out)}`);
+        assert.ok(!hasLoneSurrogate(out), `lone surrogate U+${code.toString(16)} came through`);
+      }
+    }
+  });
+
   it("never lets an unsafe character through, whatever the input", () => {
     fc.assert(
       fc.property(fc.string({ unit: "binary" }), (s) => {
