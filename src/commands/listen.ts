@@ -10,7 +10,6 @@ import type { ProviderApi, RegisterOutcome } from "../api/types.js";
 import { doctorSetups } from "../config/credential-candidates.js";
 import type { KeyFlags } from "../config/verify-options.js";
 import type { Context } from "../context.js";
-import { toRecord } from "../core/capture-format.js";
 import type { DedupeIndex } from "../core/dedupe.js";
 import { countsAsDelivery, type ListenEvent } from "../core/events.js";
 import { printable } from "../core/printable.js";
@@ -163,7 +162,7 @@ async function listenWith(
         if (!event.verdict.verified) failed++;
         if (event.verdict.reason === "no_secret") unconfigured++;
       }
-      if (inspector) feedInspector(inspector, event, flags.forwardTo);
+      if (inspector) feedInspector(inspector, event);
       report(event);
     },
   ).catch(async (error: unknown) => {
@@ -370,16 +369,9 @@ function serveInspector(flags: ListenFlags, ctx: Context, capture: string | null
 }
 
 /** Each delivery as listen captured it (the file has it too; the store keeps one row), and each forward answer. */
-function feedInspector(inspector: Inspector, event: ListenEvent, forwardTo: string | undefined): void {
-  if (event.type === "delivery")
-    inspector.live(
-      toRecord(event.delivery, {
-        provider: event.verdict.provider,
-        verdict: event.verdict,
-        response: { status: event.status },
-        ...(forwardTo === undefined ? {} : { forwardTo }),
-      }),
-    );
+function feedInspector(inspector: Inspector, event: ListenEvent): void {
+  // The line listen captured, with the answer finally given (a forwarded one was written before it).
+  if (event.type === "delivery") inspector.live({ ...event.record, response: { status: event.status } });
   else if (event.type === "forward")
     inspector.store.attachForward(event.id, {
       url: event.url,

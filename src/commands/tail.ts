@@ -82,6 +82,7 @@ function asEvent(record: CaptureRecord): DeliveryEvent | undefined {
     type: "delivery",
     arrival: typeof record.oversizeBytes === "number" ? "oversize" : "webhook",
     delivery: toDelivery(record),
+    record,
     verdict,
     duplicateOf: null,
     status: record.response?.status ?? 0,

@@ -1,5 +1,6 @@
 // What the receiver and the tunnel report, as typed events: the listen pipeline emits them, `ui/`
 // renders them (human text or --json lines), smoke and demo wait on them. Plain data only.
+import type { CaptureRecord } from "./capture-format.js";
 import type { Delivery, HeaderPair } from "./delivery.js";
 import type { Verdict } from "./verdict.js";
 
@@ -14,6 +15,11 @@ export interface DeliveryEvent {
   readonly type: "delivery";
   readonly arrival: Arrival;
   readonly delivery: Delivery;
+  /**
+   * Its capture line, as written before answering (or as read back): a forwarded delivery's says
+   * `response: null`, and `status` below is what was answered in the end.
+   */
+  readonly record: CaptureRecord;
   readonly verdict: Verdict;
   readonly duplicateOf: string | null;
   /** The status answered to the sender. */

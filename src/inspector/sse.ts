@@ -32,7 +32,8 @@ export class SseHub {
   }
 
   send(event: string, data: unknown): void {
-    this.#broadcast(sseFrame(event, data));
+    // No page open (the usual case under load): nothing to frame.
+    if (this.#clients.size > 0) this.#broadcast(sseFrame(event, data));
   }
 
   close(): void {

@@ -78,8 +78,6 @@ export class ListenSession {
     // Forwarded, the answer waits for the target: the record says so (response null) and a
     // follow-up record, written once the target answered, holds both answers.
     const plan = forwardTo === undefined ? { status: decideStatus(facts) } : { forwardTo };
-    const event = { arrival, delivery, verdict, duplicateOf, note };
-
     const record = toRecord(delivery, {
       provider: arrival === "off-path" ? null : (provider ?? null),
       verdict,
@@ -87,6 +85,8 @@ export class ListenSession {
       ...("forwardTo" in plan ? { forwardTo: plan.forwardTo } : {}),
       ...(arrival === "oversize" ? { oversizeBytes: request.oversizeBytes } : {}),
     });
+    const event = { arrival, delivery, record, verdict, duplicateOf, note };
+
     if (!(await this.#capture(delivery.id, record))) return this.#unsaved(event);
     if ("status" in plan) {
       this.#emitDelivery(event, plan.status);

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Chalk } from "chalk";
+import { toRecord } from "../../src/core/capture-format.js";
 import type { Verdict } from "../../src/core/verdict.js";
 import type { DeliveryEvent } from "../../src/listen/session.js";
 import { deliveryLine, emit } from "../../src/ui/json-lines.js";
@@ -35,17 +36,19 @@ const lines = (text: string) => text.split("\n");
 
 describe("renderers neutralise every string from a delivery", () => {
   it("listen: a hostile event name cannot draw a fake '✓ verified' line or hide the real failure", () => {
+    const delivery = {
+      id: `d_1${FAKE}`,
+      method: "POST",
+      path: "/webhooks",
+      headers: [],
+      body: new Uint8Array(),
+      receivedAt: new Date("2026-11-23T10:00:00Z"),
+    };
     const event: DeliveryEvent = {
       type: "delivery",
       arrival: "webhook",
-      delivery: {
-        id: `d_1${FAKE}`,
-        method: "POST",
-        path: "/webhooks",
-        headers: [],
-        body: new Uint8Array(),
-        receivedAt: new Date("2026-11-23T10:00:00Z"),
-      },
+      delivery,
+      record: toRecord(delivery, { provider: "dfns", verdict: hostileVerdict, response: { status: 401 } }),
       verdict: hostileVerdict,
       duplicateOf: `d_0${FAKE}`,
       status: 401,
