@@ -378,5 +378,7 @@ function feedInspector(inspector: Inspector, event: ListenEvent): void {
       status: event.status,
       error: event.error,
       durationMs: event.durationMs,
+      headers: event.headers,
+      bodyBase64: event.bodyBase64,
     });
 }

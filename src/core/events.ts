@@ -40,6 +40,8 @@ export interface ForwardEvent {
   readonly headers: readonly HeaderPair[];
   /** The first line of the target's body (cut short), "" when it sent none. */
   readonly firstLine: string;
+  /** The first FOLLOW_UP_BODY_BYTES of the target's body, base64, as its follow-up record keeps them. */
+  readonly bodyBase64: string;
 }
 
 /** A request Node's parser refused (header block over the limit: 431; unreadable: 400). */

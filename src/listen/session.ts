@@ -97,10 +97,8 @@ export class ListenSession {
     const forwarded = await forwardDelivery(delivery, plan.forwardTo, timeoutMs);
     const answered = decideStatus({ ...facts, forwarded: forwarded.status });
     // The delivery itself is already kept: a follow-up that cannot be written is reported, not fatal.
-    await this.#capture(
-      delivery.id,
-      followUpRecord(delivery.id, this.options.now?.() ?? new Date(), forwarded, answered),
-    );
+    const followUp = followUpRecord(delivery.id, this.options.now?.() ?? new Date(), forwarded, answered);
+    await this.#capture(delivery.id, followUp);
     // In this order, so the forward line is printed under its delivery.
     this.#emitDelivery(event, answered);
     this.options.onEvent({
@@ -112,6 +110,7 @@ export class ListenSession {
       durationMs: forwarded.durationMs,
       headers: forwarded.headers,
       firstLine: firstLine(forwarded.body),
+      bodyBase64: followUp.forward.bodyBase64,
     });
     return {
       status: answered,

@@ -43,7 +43,14 @@ describe("listen serves the inspector", () => {
       await post(listen.webhook, d.headers as [string, string][], d.body);
       const id = await deliveryIdFor(listen.inspector, "whe-fwd");
       // The capture line may be indexed before the forward answers: wait for the forward event.
-      type Detail = { forward: { status: number } | null; replay: { forwardTo: string } };
+      type Detail = {
+        forward: {
+          status: number;
+          headers?: [string, string][];
+          body: { text: string | null } | null;
+        } | null;
+        replay: { forwardTo: string };
+      };
       const getDetail = async () =>
         (await (await fetch(new URL(`/api/deliveries/${id}`, listen.inspector))).json()) as Detail;
       let detail = await getDetail();
@@ -52,6 +59,12 @@ describe("listen serves the inspector", () => {
         detail = await getDetail();
       }
       assert.equal(detail.forward?.status, 201);
+      // What the app answered, headers and body, as the detail shows it.
+      assert.deepEqual(
+        detail.forward?.headers?.find(([name]) => name.toLowerCase() === "content-type"),
+        ["content-type", "text/plain"],
+      );
+      assert.equal(detail.forward?.body?.text, "ok");
       assert.equal(detail.replay.forwardTo, app.url, "replay defaults to the forward target");
     } finally {
       await listen.stop();

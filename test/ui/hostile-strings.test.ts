@@ -97,6 +97,7 @@ describe("renderers neutralise every string from a delivery", () => {
           durationMs: 1,
           headers: [],
           firstLine: FAKE,
+          bodyBase64: "",
         },
         plain,
       ),
