@@ -1,5 +1,5 @@
 import { createReadStream } from "node:fs";
-import { type CaptureLine, parseCaptureLine } from "../core/capture-format.js";
+import { type CaptureLine, type CaptureRecord, parseCaptureLine } from "../core/capture-format.js";
 
 /**
  * Longest line the reader will hold. A capture line is one delivery (base64 body plus headers),
@@ -93,4 +93,27 @@ export function readCaptureFileStream(
   options: ReadCaptureOptions = {},
 ): AsyncGenerator<NonNullable<CaptureLine>> {
   return readCaptureStream(createReadStream(path, { highWaterMark: READ_CHUNK_BYTES }), path, options);
+}
+
+/** The record on the line at `offset` (`length` bytes, newline included), or undefined if it is not one. */
+export async function recordAt(
+  path: string,
+  offset: number,
+  length: number,
+): Promise<CaptureRecord | undefined> {
+  if (length === 0) return undefined;
+  const stream = createReadStream(path, { start: offset, end: offset + length - 1 });
+  for await (const line of readCaptureStream(stream, path)) if ("record" in line) return line.record;
+  return undefined;
+}
+
+/** The first record with this id, by a streamed scan of the file; undefined when absent or unreadable. */
+export async function findRecord(path: string, id: string): Promise<CaptureRecord | undefined> {
+  try {
+    for await (const line of readCaptureFileStream(path))
+      if ("record" in line && line.record.id === id) return line.record;
+  } catch {
+    // the file went away: the record is simply not available any more
+  }
+  return undefined;
 }

@@ -1,9 +1,9 @@
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { DEFAULT_CAPTURE_FILE } from "../adapters/capture.js";
-import { followCapture } from "../adapters/capture-tail.js";
+import { followLines, untilAborted } from "../adapters/capture-follow.js";
 import type { Context } from "../context.js";
-import { type CaptureRecord, toDelivery } from "../core/capture-format.js";
+import { type CaptureRecord, parseCaptureLine, toDelivery } from "../core/capture-format.js";
 import type { DeliveryEvent } from "../core/events.js";
 import { printable } from "../core/printable.js";
 import type { ProviderId } from "../core/provider-id.js";
@@ -48,13 +48,21 @@ export async function tailCommand(file: string | undefined, flags: TailFlags, ct
   if (flags.follow && source !== "-") {
     const path = resolve(ctx.cwd, source);
     ctx.stderr.write(c.dim(`following ${printable(source)}; Ctrl-C to stop\n`));
-    await followCapture(
+    const warn = (message: string) => ctx.stderr.write(`warning: ${printable(message)}\n`);
+    let lineNumber = 0;
+    const follower = followLines(
       path,
-      (await stat(path)).size,
-      (line) =>
-        "record" in line ? show(line.record) : ctx.stderr.write(`warning: ${printable(line.warning)}\n`),
-      ctx.signal,
+      {
+        onLine(text) {
+          const line = parseCaptureLine(text, ++lineNumber, false, path);
+          if (line) "record" in line ? show(line.record) : warn(line.warning);
+        },
+        onError: (error) => warn(`cannot read ${source}: ${error.message}`),
+      },
+      { from: (await stat(path)).size, keepAlive: true },
     );
+    await untilAborted(ctx.signal);
+    await follower.close();
   }
   return EXIT.ok;
 }
