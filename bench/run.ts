@@ -186,7 +186,7 @@ async function benchForgeries(): Promise<void> {
     const start = performance.now();
     for (let i = 0; i < n; i++) {
       const verdict = await PROVIDERS.dfns.verify(d, { at, secrets: [secret] });
-      if (!verdict.verified) diagnose("dfns", d, verdict, input);
+      if (!verdict.verified) await diagnose("dfns", d, verdict, input);
     }
     return (n / (performance.now() - start)) * 1000;
   };

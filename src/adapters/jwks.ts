@@ -1,4 +1,4 @@
-import { jwksProblem, type KeyLookup, type KeyStore, pickKey } from "../core/keys.js";
+import { jwksProblem, type KeyLookup, type KeyStore, pickKey, type RefetchedKeys } from "../core/keys.js";
 import { readPrivateFile, writePrivateFileAtomic } from "./files.js";
 import { getJson } from "./http-get.js";
 
@@ -107,11 +107,27 @@ export class RemoteJwks implements KeyStore {
   #inflight: Promise<Fetched> | undefined;
   #failure: { readonly until: number; readonly detail: string } | undefined;
   #lastMissRefetch: number | undefined;
+  #lastDoctorRefetch: number | undefined;
 
   constructor(
     readonly url: string,
     private readonly options: RemoteJwksOptions,
   ) {}
+
+  /** See KeyStore.refetched: its own slot of one fetch per cool-down, beside the verifier's. */
+  async refetched(): Promise<RefetchedKeys | undefined> {
+    const now = this.options.now().getTime();
+    const last = this.#lastDoctorRefetch;
+    if (last !== undefined && now >= last && now - last < this.options.refetchIntervalMs) return undefined;
+    this.#lastDoctorRefetch = now;
+    const fetched = await this.#fetch(now);
+    if ("error" in fetched) return undefined;
+    return {
+      keys: new StaticKeyStore(fetched.jwks, `${this.url} (fetched again)`),
+      url: this.url,
+      fetchedAt: new Date(fetched.fetchedAt),
+    };
+  }
 
   async find(kid: string | undefined): Promise<KeyLookup> {
     const now = this.options.now().getTime();
@@ -204,6 +220,13 @@ export class OidcKeyStore implements KeyStore {
     }
     const store = await pending;
     return store instanceof RemoteJwks ? store.find(kid) : store;
+  }
+
+  /** See KeyStore.refetched: only for an issuer whose keys were already looked up (a trusted one). */
+  async refetched(issuer?: string): Promise<RefetchedKeys | undefined> {
+    const pending = issuer === undefined ? undefined : this.#byIssuer.get(issuer);
+    const store = await pending;
+    return store instanceof RemoteJwks ? store.refetched() : undefined;
   }
 
   async #storeFor(issuer: string, now: number): Promise<RemoteJwks | KeyLookup> {

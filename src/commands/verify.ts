@@ -95,10 +95,12 @@ async function verifyAll(file: string | undefined, flags: VerifyFlags, ctx: Cont
     if (!verdict.verified && provider !== undefined && !judged.missingConfig) {
       // The doctor is loaded for the first failure only: a run where all verify never pays for it.
       const { diagnose } = await import("../providers/doctor/index.js");
+      const setup = setups.get(provider);
       verdict = {
         ...verdict,
-        diagnosis: diagnose(provider, item.delivery, verdict, {
+        diagnosis: await diagnose(provider, item.delivery, verdict, {
           ...(await doctor(provider)),
+          ...(setup instanceof WhtoolError || setup.keys === undefined ? {} : { keys: setup.keys }),
           at: at ?? item.defaultAt,
         }),
       };

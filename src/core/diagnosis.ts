@@ -13,6 +13,7 @@ export const DIAGNOSIS_CODES = [
   "secret_encoding",
   "secret_wrong_credential",
   "trusted_entry_mismatch",
+  "jwks_stale",
   "timestamp_skew",
 ] as const;
 export type DiagnosisCode = (typeof DIAGNOSIS_CODES)[number];

@@ -11,6 +11,20 @@ export type KeyLookup =
  */
 export interface KeyStore {
   find(kid: string | undefined, issuer?: string): Promise<KeyLookup>;
+  /**
+   * For the signature doctor, after `find` answered unknown_key: the key set fetched again now, to
+   * re-verify the delivery with. At most one such fetch per cool-down (a flood of forgeries must not
+   * make one each), only for an issuer `find` was already asked about (never one a token merely
+   * names), and undefined when none can be had: a static file, a failed or held-back fetch.
+   */
+  refetched?(issuer?: string): Promise<RefetchedKeys | undefined>;
+}
+
+/** A key set just fetched from its URL (its fetch also refreshed the store verification uses). */
+export interface RefetchedKeys {
+  readonly keys: KeyStore;
+  readonly url: string;
+  readonly fetchedAt: Date;
 }
 
 /** More keys than any provider publishes (they keep the current one and the one before it). */

@@ -139,9 +139,14 @@ export class ListenSession {
     const verdict = await this.#verify(delivery, provider);
     if (verdict.verified || provider === undefined || !this.options.doctor) return verdict;
     const input = await this.options.doctor(provider);
+    const { keys } = this.options.verifyOptions(provider);
     return {
       ...verdict,
-      diagnosis: diagnose(provider, delivery, verdict, { ...input, at: delivery.receivedAt }),
+      diagnosis: await diagnose(provider, delivery, verdict, {
+        ...input,
+        ...(keys === undefined ? {} : { keys }),
+        at: delivery.receivedAt,
+      }),
     };
   }
 

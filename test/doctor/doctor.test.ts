@@ -38,7 +38,7 @@ async function doctor(
   at = AT,
 ) {
   const verdict = await PROVIDERS[provider].verify(d, { at, secrets: secrets.map((s) => s.secret) });
-  return { verdict, diagnosis: diagnose(provider, d, verdict, { at, secrets, candidates }) };
+  return { verdict, diagnosis: await diagnose(provider, d, verdict, { at, secrets, candidates }) };
 }
 const codes = (found: { diagnosis: readonly { code: string }[] }) => found.diagnosis.map((d) => d.code);
 const env = (source: string, secret: string): NamedSecret => ({ source, secret });
@@ -188,13 +188,13 @@ describe("diagnose: what it must not do", () => {
     assert.deepEqual(found.diagnosis, []);
   });
 
-  test("regression: a 5,000-level forged body gets [] instead of a stack overflow", () => {
+  test("regression: a 5,000-level forged body gets [] instead of a stack overflow", async () => {
     // Built by hand: today's verifier itself overflows on this body (its compact fallback recurses).
     const deep = Buffer.from(`${"[".repeat(5000)}${"]".repeat(5000)}`);
     const verdict = new VerdictBuilder("bracken").fail("signature", "signature_mismatch", "no match");
     const d = delivery(brackenHeaders(body), deep);
     assert.deepEqual(
-      diagnose("bracken", d, verdict, { at: AT, secrets: [env("V", SECRET)], candidates: [] }),
+      await diagnose("bracken", d, verdict, { at: AT, secrets: [env("V", SECRET)], candidates: [] }),
       [],
     );
   });
@@ -204,7 +204,7 @@ describe("diagnose: bounded", () => {
   // Counts every HMAC node:crypto computes, wherever it is called from.
   const crypto = createRequire(import.meta.url)("node:crypto") as typeof import("node:crypto");
   const original = crypto.createHmac;
-  function countHmacs(run: () => void): number {
+  async function countHmacs(run: () => Promise<unknown>): Promise<number> {
     let n = 0;
     crypto.createHmac = ((...args: Parameters<typeof original>) => {
       n++;
@@ -212,7 +212,7 @@ describe("diagnose: bounded", () => {
     }) as typeof original;
     syncBuiltinESMExports();
     try {
-      run();
+      await run();
     } finally {
       crypto.createHmac = original;
       syncBuiltinESMExports();
@@ -226,7 +226,7 @@ describe("diagnose: bounded", () => {
     const secrets = Array.from({ length: 5 }, (_, i) => env(`--secret #${i + 1}`, ` "secret-${i}" `));
     const candidates = Array.from({ length: 30 }, (_, i) => env(`VAR_${i}_SECRET`, `candidate-${i}`));
     const verdict = await PROVIDERS.dfns.verify(d, { at: AT, secrets: secrets.map((s) => s.secret) });
-    const n = countHmacs(() => diagnose("dfns", d, verdict, { at: AT, secrets, candidates }));
+    const n = await countHmacs(() => diagnose("dfns", d, verdict, { at: AT, secrets, candidates }));
     assert.ok(n > DOCTOR_HMAC_BUDGET / 2, `the doctor tried only ${n}`);
     assert.ok(n <= DOCTOR_HMAC_BUDGET, `${n} HMACs`);
   });
@@ -235,7 +235,7 @@ describe("diagnose: bounded", () => {
     const body = Buffer.from(JSON.stringify(dfnsEvent()));
     const d = delivery(dfnsHeaders(body), body);
     const verdict = await PROVIDERS.dfns.verify(d, { at: AT, secrets: [SECRET] });
-    const n = countHmacs(() =>
+    const n = await countHmacs(() =>
       diagnose("dfns", d, verdict, { at: AT, secrets: [env("V", SECRET)], candidates: [] }),
     );
     assert.equal(n, 0);

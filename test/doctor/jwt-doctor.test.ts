@@ -28,7 +28,10 @@ async function moneykit(signed: Buffer, received: Buffer, iat: number, extra: He
     receivedAt: AT,
   };
   const verdict = await PROVIDERS.moneykit.verify(d, { at: AT, secrets: [], keys });
-  return { verdict, diagnosis: diagnose("moneykit", d, verdict, { at: AT, secrets: [], candidates: [] }) };
+  return {
+    verdict,
+    diagnosis: await diagnose("moneykit", d, verdict, { at: AT, secrets: [], candidates: [] }),
+  };
 }
 
 describe("MoneyKit: the body hash and the token's age", () => {

@@ -23,15 +23,16 @@ const BODY_REASONS = new Set(["signature_mismatch", "body_hash_mismatch", "malfo
 
 /**
  * Why a failed delivery failed upstream, most likely cause first; [] for a verified one or when no
- * counterfactual holds. Bounded (DOCTOR_HMAC_BUDGET) and never throws: a hostile delivery gets [].
+ * counterfactual holds. Bounded (DOCTOR_HMAC_BUDGET, and one key-set fetch per cool-down) and never
+ * rejects: a hostile delivery gets [].
  */
-export function diagnose(
+export async function diagnose(
   providerId: ProviderId | null,
   delivery: Delivery,
   verdict: Verdict,
   input: DoctorInput,
   budget: HmacBudget = new HmacBudget(DOCTOR_HMAC_BUDGET),
-): Diagnosis[] {
+): Promise<Diagnosis[]> {
   if (verdict.verified || providerId === null) return [];
   try {
     const found: Diagnosis[] = [...wrongProvider(delivery, verdict)];
@@ -44,7 +45,7 @@ export function diagnose(
       if (verdict.reason === "timestamp_outside_window" && typeof sentAt === "number" && failed)
         found.push(timestampSkew(sentAt, input.at, delivery, failed));
     } else if (providerId === "moneykit" || providerId === "pps")
-      found.push(...diagnoseJwt(providerId, delivery, verdict, input, budget));
+      found.push(...(await diagnoseJwt(providerId, delivery, verdict, input, budget)));
     return orderDiagnoses(found);
   } catch {
     return [];

@@ -20,16 +20,18 @@ function tokenOf(provider: "moneykit" | "pps", delivery: Delivery): string | und
  * Counterfactuals for JWT providers. The token itself was checked (its signature holds whenever
  * these reasons are reached), so its claims can be read to explain what failed after it.
  */
-export function diagnoseJwt(
+export async function diagnoseJwt(
   provider: "moneykit" | "pps",
   delivery: Delivery,
   verdict: Verdict,
   input: DoctorInput,
   budget: HmacBudget,
-): Diagnosis[] {
+): Promise<Diagnosis[]> {
   const token = tokenOf(provider, delivery);
   const parts = token === undefined ? undefined : readUnverified(token);
   if (!parts?.ok) return [];
+  if (verdict.reason === "unknown_key")
+    return staleKeys(provider, delivery, parts.header.kid, parts.claims, input);
   const failed = verdict.checks.at(-1);
   if ((verdict.reason === "token_expired" || verdict.reason === "token_not_yet_valid") && failed) {
     const iat = parts.claims.iat;
@@ -56,6 +58,43 @@ export function diagnoseJwt(
     return rebuilt.length > 0 ? rebuilt : sortedRewrite(delivery.body);
   }
   return [];
+}
+
+/**
+ * The token's kid is not in the key set verification had, but a set fetched now has it and the
+ * delivery verifies with it: the provider rotated its key since whtool's copy was fetched. Proved
+ * by re-running the provider's own verifier against the fresh set, so a forgery naming a real new
+ * kid gets nothing. The fetch also refreshed the store: the provider's retry will verify.
+ */
+async function staleKeys(
+  provider: "moneykit" | "pps",
+  delivery: Delivery,
+  kid: unknown,
+  claims: JWTPayload,
+  input: DoctorInput,
+): Promise<Diagnosis[]> {
+  if (typeof kid !== "string" || !input.keys?.refetched) return [];
+  // PointServices' keys are per issuer; the store answers only for one verification already used.
+  const fresh = await input.keys.refetched(typeof claims.iss === "string" ? claims.iss : undefined);
+  if (!fresh) return [];
+  const verify =
+    provider === "moneykit"
+      ? (await import("../moneykit/verify.js")).verifyMoneyKit
+      : (await import("../pps/verify.js")).verifyPps;
+  const again = await verify(delivery, {
+    at: input.at,
+    secrets: [],
+    keys: fresh.keys,
+    trustedIssuers: input.trustedIssuers ?? [],
+  });
+  if (!again.verified) return [];
+  return [
+    {
+      code: "jwks_stale",
+      detail: `kid ${preview(kid, 60)} was not in the key set whtool had, but the JWKS fetched again from ${preview(fresh.url, 100)} at ${fresh.fetchedAt.toISOString()} has it and the delivery verifies with it: the provider rotated its signing key since whtool's copy was fetched`,
+      fix: "nothing to change here: whtool's key set is now refreshed and the provider's retry will verify (whtool verify --refresh-keys re-checks a capture); a handler of your own must refetch the JWKS on an unknown kid rather than cache it for a day",
+    },
+  ];
 }
 
 /**

@@ -5,6 +5,7 @@ export interface NamedSecret {
   readonly secret: string;
 }
 
+import type { KeyStore } from "../../core/keys.js";
 import type { TrustedIssuer } from "../types.js";
 
 export interface DoctorInput {
@@ -16,6 +17,8 @@ export interface DoctorInput {
   readonly candidates: readonly NamedSecret[];
   /** PointServices: the trusted issuer entries verification used. */
   readonly trustedIssuers?: readonly TrustedIssuer[];
+  /** JWT providers: the key store verification used, asked for a fresh key set on an unknown kid. */
+  readonly keys?: KeyStore;
 }
 
 /** At most a few dozen HMACs per failed delivery: a flood of forgeries must not stall `listen`. */
