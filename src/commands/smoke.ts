@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { writePrivateFileAtomic } from "../adapters/files.js";
+import type { NgrokForward } from "../adapters/tunnel.js";
 import { apiContext } from "../api/context.js";
 import { doctorSetups } from "../config/credential-candidates.js";
 import { resolveSecrets } from "../config/secrets.js";
@@ -32,8 +33,13 @@ export interface SmokeFlags {
   readonly json?: boolean;
 }
 
+/** What tests put in place of the outside world: the ngrok SDK's forward() (no ngrok is reachable here). */
+export interface SmokeSeams {
+  readonly forward?: NgrokForward;
+}
+
 /** CI one-shot: listen, register, trigger, wait for N verified deliveries, clean up, report, exit 0/1. */
-export async function smokeCommand(flags: SmokeFlags, ctx: Context): Promise<number> {
+export async function smokeCommand(flags: SmokeFlags, ctx: Context, seams: SmokeSeams = {}): Promise<number> {
   const { expect, port, timeout: timeoutMs } = flags;
   if (!flags.emulate && !flags.publicUrl && !ctx.env.NGROK_AUTHTOKEN)
     // Missing configuration (exit 3), not a tunnel failure: no tunnel was tried.
@@ -74,7 +80,7 @@ export async function smokeCommand(flags: SmokeFlags, ctx: Context): Promise<num
           ? { mode: "none" }
           : flags.publicUrl
             ? { mode: "none", publicUrl: flags.publicUrl }
-            : { mode: "ngrok" },
+            : { mode: "ngrok", ...(seams.forward ? { forward: seams.forward } : {}) },
       },
       run,
       (event) => {
