@@ -26,6 +26,22 @@ function parseLines(stdout: string): Record<string, unknown>[] {
   return lines;
 }
 
+/** A context that discards output, with an empty stdin: for driving listen, smoke… through their modules. */
+export function quietContext(env: Record<string, string> = {}): Context {
+  const stdin = new PassThrough();
+  stdin.end();
+  return {
+    env,
+    cwd: process.cwd(),
+    stdout: { write: () => true },
+    stderr: { write: () => true },
+    stdin,
+    now: () => new Date(),
+    fetch: globalThis.fetch,
+    signal: new AbortController().signal,
+  };
+}
+
 /** Runs whtool in-process through run(argv, ctx) with captured output and a given env/cwd. */
 export async function runCli(
   argv: string[],

@@ -1,30 +1,16 @@
 import assert from "node:assert/strict";
-import { PassThrough } from "node:stream";
 import { after, describe, it } from "node:test";
 import { CaptureWriter } from "../../src/adapters/capture.js";
-import type { Context } from "../../src/context.js";
 import { LiveListener } from "../../src/listen/live.js";
 import type { ListenEvent } from "../../src/listen/session.js";
 import { signDfns } from "../../src/providers/dfns/sign.js";
 import { newDedupeIndex } from "../../src/providers/index.js";
+import { quietContext } from "../helpers/cli.js";
 import { HeldFile } from "../helpers/held-file.js";
 
 const SECRET = "whs-capture-before-answer";
 
-function ctx(): Context {
-  const stdin = new PassThrough();
-  stdin.end();
-  return {
-    env: {},
-    cwd: process.cwd(),
-    stdout: { write: () => true },
-    stderr: { write: () => true },
-    stdin,
-    now: () => new Date(),
-    fetch: globalThis.fetch,
-    signal: new AbortController().signal,
-  };
-}
+const ctx = () => quietContext();
 
 /** The real listener and session, capturing into a file whose writes the test holds back. */
 async function listenerOver(file: HeldFile) {

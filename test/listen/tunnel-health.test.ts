@@ -1,28 +1,14 @@
 import assert from "node:assert/strict";
-import { PassThrough } from "node:stream";
 import { after, describe, it } from "node:test";
 import { mapNgrokError, type NgrokForward, type NgrokForwardOptions } from "../../src/adapters/tunnel.js";
-import type { Context } from "../../src/context.js";
 import type { ListenEvent } from "../../src/core/events.js";
 import { LiveListener } from "../../src/listen/live.js";
 import { newDedupeIndex } from "../../src/providers/index.js";
 import { formatTunnelEvent } from "../../src/ui/tunnel-text.js";
+import { quietContext } from "../helpers/cli.js";
 import { closedPort } from "../helpers/http-server.js";
 
-function ctx(): Context {
-  const stdin = new PassThrough();
-  stdin.end();
-  return {
-    env: { NGROK_AUTHTOKEN: "tok" },
-    cwd: process.cwd(),
-    stdout: { write: () => true },
-    stderr: { write: () => true },
-    stdin,
-    now: () => new Date(),
-    fetch: globalThis.fetch,
-    signal: new AbortController().signal,
-  };
-}
+const ctx = () => quietContext({ NGROK_AUTHTOKEN: "tok" });
 
 /**
  * The real listener with the ngrok SDK's forward() injected: `publicUrl` is what the fake tunnel

@@ -1,26 +1,12 @@
 import assert from "node:assert/strict";
-import { PassThrough } from "node:stream";
 import { describe, it } from "node:test";
 import type { NgrokForward, NgrokForwardOptions } from "../../src/adapters/tunnel.js";
 import { smokeCommand } from "../../src/commands/smoke.js";
-import type { Context } from "../../src/context.js";
 import { WhtoolError } from "../../src/errors.js";
 import { startEmulated } from "../../src/loop/emulated-env.js";
+import { quietContext } from "../helpers/cli.js";
 
-function baseContext(): Context {
-  const stdin = new PassThrough();
-  stdin.end();
-  return {
-    env: { NGROK_AUTHTOKEN: "tok" },
-    cwd: process.cwd(),
-    stdout: { write: () => true },
-    stderr: { write: () => true },
-    stdin,
-    now: () => new Date(),
-    fetch: globalThis.fetch,
-    signal: new AbortController().signal,
-  };
-}
+const baseContext = () => quietContext({ NGROK_AUTHTOKEN: "tok" });
 
 describe("smoke through an ngrok tunnel that drops", () => {
   it("fails at once with exit 5 when the tunnel is lost, not when its timeout runs out", async () => {
