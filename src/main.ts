@@ -6,6 +6,7 @@ import type { Context } from "./context.js";
 import { EXIT, WhtoolError } from "./errors.js";
 import { type ErrorReport, errorLine, errorText } from "./ui/error-text.js";
 import { emit } from "./ui/json-lines.js";
+import { loadColour } from "./ui/style.js";
 
 const ISSUES_URL = "https://github.com/whtool/whtool/issues";
 const USAGE_HINT = "add --help for usage and examples";
@@ -31,6 +32,7 @@ export async function run(argv: readonly string[], baseCtx: Context): Promise<nu
   const { env, warnings } = withDotEnv(baseCtx.env, baseCtx.cwd);
   const ctx: Context = { ...baseCtx, env };
   for (const warning of warnings) ctx.stderr.write(`warning: ${warning}\n`);
+  await loadColour([ctx.stdout, ctx.stderr], env);
   let exitCode: number = EXIT.ok;
   let json = jsonInArgv(argv);
   const program = buildProgram(

@@ -41,7 +41,7 @@ describe("the registry keeps its heavy parts lazy", () => {
     assert.deepEqual(heavy, []);
   });
 
-  it("whtool verify of a Dfns delivery that verifies loads no JWT verifier, no doctor and not jose", async () => {
+  it("whtool verify of a Dfns delivery that verifies loads no JWT verifier, no doctor, not jose and (into a pipe) not chalk", async () => {
     const at = new Date();
     const d = signedDfnsDelivery(
       {
@@ -61,6 +61,7 @@ describe("the registry keeps its heavy parts lazy", () => {
     assert.ok(modules.has("commands/verify.js"), "the command ran");
     assert.ok(packages.has("commander"), `the package trace works: ${[...packages].join(", ")}`);
     assert.ok(!packages.has("jose"), "jose is loaded");
+    assert.ok(!packages.has("chalk"), "chalk is loaded for output that is not coloured");
     for (const path of [
       "providers/moneykit/verify.js",
       "providers/pps/verify.js",
