@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readAssetFiles } from "../adapters/asset-files.js";
 
 /** The page's files, shipped in the package beside this module (copied into dist by the build). */
 const FILES: Readonly<Record<string, { readonly file: string; readonly type: string }>> = {
@@ -15,11 +15,12 @@ export interface Assets {
   get(path: string, token: string): { readonly type: string; readonly body: string } | undefined;
 }
 
-/** Reads the page's files once, at start: a handful of kilobytes. */
-export async function loadAssets(folder = new URL("./assets/", import.meta.url)): Promise<Assets> {
+/** Reads the page's files once, at start (adapters/asset-files.ts). */
+export async function loadAssets(): Promise<Assets> {
+  const texts = await readAssetFiles(Object.values(FILES).map((f) => f.file));
   const loaded = new Map<string, { type: string; body: string }>();
   for (const [path, { file, type }] of Object.entries(FILES))
-    loaded.set(path, { type, body: await readFile(new URL(file, folder), "utf8") });
+    loaded.set(path, { type, body: texts.get(file) ?? "" });
   return {
     get(path, token) {
       const asset = loaded.get(path === "/index.html" ? "/" : path);
