@@ -1,6 +1,6 @@
 import { followLines, type LineFollower } from "../adapters/capture-follow.js";
 import { findRecord, recordAt } from "../adapters/capture-reader.js";
-import { leadingRecordId, parseCaptureLine } from "../core/capture-format.js";
+import { followUpOf, leadingRecordId, parseCaptureLine } from "../core/capture-format.js";
 import type { DeliveryStore, RecordSource } from "./store.js";
 
 /** Re-reads records from a capture file: one line at its offset, or a streamed scan for an id. */
@@ -12,6 +12,44 @@ export function fileSource(path: string): RecordSource {
 }
 
 export type Follower = LineFollower;
+
+/** How serialiseRecord starts a forward's follow-up line (`{"v":1,"followUp":"<id>",…`). */
+const FOLLOW_UP_PREFIX = '{"v":1,"followUp":';
+
+/**
+ * A forward's follow-up line: what the app answered, for a delivery read from the file (`inspect`,
+ * or listen restarted). A live delivery has it already from listen's forward event.
+ */
+function attachFollowUp(store: DeliveryStore, line: string): void {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return;
+  }
+  const followUp = followUpOf(value);
+  if (!followUp || store.summary(followUp.followUp)?.forward) return;
+  // The file may hold anything: only a well-formed answer reaches the page.
+  const { url, status, error, durationMs, headers, bodyBase64 } = followUp.forward as Record<string, unknown>;
+  if (
+    typeof url !== "string" ||
+    !(status === null || Number.isInteger(status)) ||
+    !(error === null || typeof error === "string") ||
+    typeof durationMs !== "number" ||
+    !Array.isArray(headers) ||
+    !headers.every((h) => Array.isArray(h) && h.length === 2 && h.every((x) => typeof x === "string")) ||
+    typeof bodyBase64 !== "string"
+  )
+    return;
+  store.attachForward(followUp.followUp, {
+    url,
+    status: status as number | null,
+    error,
+    durationMs,
+    headers: headers as [string, string][],
+    bodyBase64,
+  });
+}
 
 /**
  * Indexes a capture file into the store line by line, keeping each record's byte offset rather
@@ -33,6 +71,7 @@ export function followCapture(
         // Listen's own deliveries are held already (live): they need only their place in the file.
         const id = leadingRecordId(line);
         if (id !== undefined && store.locate(id, { offset, length })) return;
+        if (line.startsWith(FOLLOW_UP_PREFIX)) return attachFollowUp(store, line);
         const parsed = parseCaptureLine(line, lineNumber, false, path);
         if (parsed === null) return;
         if ("record" in parsed) store.add(parsed.record, { offset, length });

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { appendFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
+import { followUpRecord, serialiseRecord } from "../../src/core/capture-format.js";
 import { fileSource, followCapture } from "../../src/inspector/capture-follow.js";
 import { DeliveryStore } from "../../src/inspector/store.js";
 import { tempDir } from "../helpers/tmp.js";
@@ -121,6 +122,38 @@ describe("inspector store", () => {
       counter.attempts("c150").map((s) => s.id),
       Array.from({ length: 100 }, (_, i) => `c${100 + i}`),
     );
+  });
+
+  test("a captured forward's follow-up gives the delivery the app's answer (inspect, or listen restarted); a malformed one is ignored", async () => {
+    const path = join(tempDir(), "forwarded.jsonl");
+    const answer = followUpRecord(
+      "fw1",
+      new Date("2026-11-23T10:00:01.000Z"),
+      {
+        url: "http://127.0.0.1:3000/webhooks",
+        status: 201,
+        error: null,
+        durationMs: 12,
+        headers: [["Content-Type", "text/plain"]],
+        body: Buffer.from("created"),
+      },
+      201,
+    );
+    const malformed = { ...answer, followUp: "fw2", forward: { ...answer.forward, headers: "x" } };
+    writeFileSync(
+      path,
+      `${jsonl([recordOf("fw1"), recordOf("fw2")])}${serialiseRecord(answer)}${JSON.stringify(malformed)}\n`,
+    );
+    const store = new DeliveryStore(fileSource(path));
+    const follower = followCapture(path, store);
+    await follower.poll();
+    await follower.close();
+    assert.equal(store.size, 2, "a follow-up is no delivery of its own");
+    const forward = store.summary("fw1")?.forward;
+    assert.equal(forward?.status, 201);
+    assert.deepEqual(forward?.headers, [["Content-Type", "text/plain"]]);
+    assert.equal(Buffer.from(forward?.bodyBase64 ?? "", "base64").toString(), "created");
+    assert.equal(store.summary("fw2")?.forward, null);
   });
 
   test("following: only appended bytes are read, a half-written line waits for its newline, a live copy gains its offset", async () => {
