@@ -1,6 +1,6 @@
-import { readFileSync } from "node:fs";
 import { CommanderError } from "commander";
 import { withDotEnv } from "./adapters/env.js";
+import { packageVersion } from "./adapters/package-info.js";
 import { buildProgram } from "./cli.js";
 import type { Context } from "./context.js";
 import { EXIT, WhtoolError } from "./errors.js";
@@ -10,13 +10,6 @@ import { loadColour } from "./ui/style.js";
 
 const ISSUES_URL = "https://github.com/whtool/whtool/issues";
 const USAGE_HINT = "add --help for usage and examples";
-
-function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
-    version: string;
-  };
-  return pkg.version;
-}
 
 /**
  * Whether --json was asked for, as far as the words show before commander has parsed them (a

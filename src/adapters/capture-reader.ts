@@ -1,4 +1,5 @@
 import { createReadStream } from "node:fs";
+import { open } from "node:fs/promises";
 import { type CaptureLine, type CaptureRecord, parseCaptureLine } from "../core/capture-format.js";
 
 /**
@@ -116,4 +117,15 @@ export async function findRecord(path: string, id: string): Promise<CaptureRecor
     // the file went away: the record is simply not available any more
   }
   return undefined;
+}
+
+/** A capture file opened for one streamed read: rejects now when it cannot be opened; close() when done. */
+export async function openCaptureFile(
+  path: string,
+): Promise<{ readonly chunks: AsyncIterable<Uint8Array>; close(): Promise<void> }> {
+  const handle = await open(path, "r");
+  return {
+    chunks: handle.createReadStream({ highWaterMark: READ_CHUNK_BYTES, autoClose: false }),
+    close: () => handle.close(),
+  };
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { closeSync, constants, fstatSync, openSync, readFileSync, statSync } from "node:fs";
-import { chmod, type FileHandle, lstat, mkdir, open, rename, unlink, writeFile } from "node:fs/promises";
+import { chmod, type FileHandle, lstat, mkdir, open, rename, rm, unlink, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { EXIT, usageError, WhtoolError } from "../errors.js";
 
@@ -141,6 +141,11 @@ export async function createPrivateFile(path: string, data: string | Uint8Array)
 }
 
 /** Reads `path` without following a link; a missing file is `undefined`. */
+/** Removes one of whtool's files (a path, not what a link there points to); a missing one is fine. */
+export async function removePrivateFile(path: string): Promise<void> {
+  await rm(path, { force: true });
+}
+
 export async function readPrivateFile(path: string): Promise<string | undefined> {
   let handle: FileHandle;
   try {

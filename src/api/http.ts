@@ -1,5 +1,4 @@
-import type { Dispatcher } from "undici";
-import { proxyDispatcher } from "../adapters/proxy.js";
+import { type HttpMethod, httpRequest } from "../adapters/http-request.js";
 import { networkError } from "../errors.js";
 
 export interface ApiResponse {
@@ -51,15 +50,7 @@ export class ApiError extends Error {
 export class ApiHttp {
   constructor(readonly options: ApiHttpOptions) {}
 
-  async request(
-    method: Dispatcher.HttpMethod,
-    path: string,
-    options: RequestOptions = {},
-  ): Promise<ApiResponse> {
-    const [{ request }, dispatcher] = await Promise.all([
-      import("undici"),
-      proxyDispatcher(this.options.env),
-    ]);
+  async request(method: HttpMethod, path: string, options: RequestOptions = {}): Promise<ApiResponse> {
     // `path` is appended to the base (which may carry a path prefix), or used as is when absolute (a Location).
     const url = new URL(
       /^https?:\/\//.test(path) ? path : `${this.options.baseUrl.replace(/\/+$/, "")}${path}`,
@@ -87,22 +78,17 @@ export class ApiHttp {
       let responseHeaders: Record<string, string>;
       let text: string;
       try {
-        const response = await request(url, {
+        ({
+          status,
+          headers: responseHeaders,
+          text,
+        } = await httpRequest(url, {
           method,
           headers,
           body: body ?? null,
-          headersTimeout: timeout,
-          bodyTimeout: timeout,
-          ...(dispatcher === undefined ? {} : { dispatcher }),
-        });
-        status = response.statusCode;
-        responseHeaders = Object.fromEntries(
-          Object.entries(response.headers).map(([k, v]) => [
-            k.toLowerCase(),
-            Array.isArray(v) ? v.join(", ") : String(v ?? ""),
-          ]),
-        );
-        text = await response.body.text();
+          timeoutMs: timeout,
+          env: this.options.env,
+        }));
       } catch (error) {
         if (attempt < attempts) {
           await this.#pause(attempt);

@@ -1,8 +1,7 @@
-import { existsSync } from "node:fs";
-import { type FileHandle, open } from "node:fs/promises";
 import { resolve } from "node:path";
 import { DEFAULT_CAPTURE_FILE } from "../adapters/capture.js";
-import { READ_CHUNK_BYTES, readCaptureStream } from "../adapters/capture-reader.js";
+import { openCaptureFile, readCaptureStream } from "../adapters/capture-reader.js";
+import { pathExists } from "../adapters/user-files.js";
 import type { Context } from "../context.js";
 import type { CaptureLine, CaptureRecord } from "../core/capture-format.js";
 import { printable } from "../core/printable.js";
@@ -28,19 +27,17 @@ export async function captureRecords(
   otherwise: string,
 ): Promise<CaptureSource> {
   const source = file ?? DEFAULT_CAPTURE_FILE;
-  if (file === undefined && !existsSync(resolve(ctx.cwd, DEFAULT_CAPTURE_FILE)))
+  if (file === undefined && !pathExists(resolve(ctx.cwd, DEFAULT_CAPTURE_FILE)))
     throw usageError(`no capture file given and ${DEFAULT_CAPTURE_FILE} does not exist`, otherwise);
   const cannotRead = (error: unknown) =>
     usageError(`cannot read ${source}: ${(error as Error).message}`, otherwise);
-  let handle: FileHandle | undefined;
-  if (source !== "-")
-    handle = await open(resolve(ctx.cwd, source), "r").catch((error: unknown) => {
-      throw cannotRead(error);
-    });
-  const chunks: AsyncIterable<Uint8Array | string> =
-    handle === undefined
-      ? ctx.stdin
-      : handle.createReadStream({ highWaterMark: READ_CHUNK_BYTES, autoClose: false });
+  const opened =
+    source === "-"
+      ? undefined
+      : await openCaptureFile(resolve(ctx.cwd, source)).catch((error: unknown) => {
+          throw cannotRead(error);
+        });
+  const chunks: AsyncIterable<Uint8Array | string> = opened === undefined ? ctx.stdin : opened.chunks;
   const lines = readCaptureStream(chunks, source === "-" ? "stdin" : source);
   let skipped = 0;
   async function* records(): AsyncGenerator<CaptureRecord> {
@@ -61,7 +58,7 @@ export async function captureRecords(
       }
     } finally {
       await lines.return(undefined);
-      await handle?.close();
+      await opened?.close();
     }
   }
   return { source, records: records(), skipped: () => skipped };

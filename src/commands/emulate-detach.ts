@@ -1,8 +1,11 @@
-import { spawn } from "node:child_process";
-import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { openPrivateAppend, readPrivateFile, writePrivateFileAtomic } from "../adapters/files.js";
+import {
+  backgroundLog,
+  isAlive,
+  startBackgroundWhtool,
+  stopProcess,
+} from "../adapters/background-process.js";
+import { readPrivateFile, removePrivateFile, writePrivateFileAtomic } from "../adapters/files.js";
 import type { Context } from "../context.js";
 import type { ProviderId } from "../core/provider-id.js";
 import { EXIT, usageError, WhtoolError } from "../errors.js";
@@ -48,26 +51,20 @@ export async function startDetached(
   await writeRegistry(ctx.cwd, kept);
   const log = join(ctx.cwd, ".whtool", `emulate-${ids.join("-")}.log`);
   // A fresh log each start (its ready lines are read below), opened 0600 without following a link.
-  await rm(log, { force: true });
-  const handle = await openPrivateAppend(log);
-  const bin = fileURLToPath(new URL("../../../bin/whtool.js", import.meta.url));
-  const child = spawn(process.execPath, [bin, "emulate", "--provider", ids.join(","), ...args, "--json"], {
+  const child = await startBackgroundWhtool(["emulate", "--provider", ids.join(","), ...args, "--json"], {
     cwd: ctx.cwd,
-    env: { ...ctx.env },
-    detached: true,
-    stdio: ["ignore", handle.fd, handle.fd],
+    env: ctx.env,
+    log,
   });
-  await handle.close();
-  child.unref();
-  const pid = child.pid;
-  if (pid === undefined)
+  if (child === undefined)
     throw new WhtoolError("emulate", "could not start the emulator process", EXIT.internal);
+  const { pid } = child;
 
   let started: Started[];
   try {
-    started = await waitForReady(log, ids.length, () => child.exitCode);
+    started = await waitForReady(log, ids.length, child.exitCode);
   } catch (error) {
-    if (isAlive(pid)) process.kill(pid, "SIGTERM");
+    if (isAlive(pid)) await stopProcess(pid, 5_000);
     throw error;
   }
   const now = new Date().toISOString();
@@ -95,13 +92,12 @@ export async function stopDetached(
       stale.push(...entries);
       continue;
     }
-    process.kill(pid, "SIGTERM");
-    await waitForExit(pid, 5_000);
+    await stopProcess(pid, 5_000);
     stopped.push(...entries);
   }
   const stoppedPids = new Set([...stopped, ...stale].map((entry) => entry.pid));
   const left = running.filter((entry) => !stoppedPids.has(entry.pid) && isAlive(entry.pid));
-  if (left.length === 0) await rm(join(ctx.cwd, REGISTRY), { force: true });
+  if (left.length === 0) await removePrivateFile(join(ctx.cwd, REGISTRY));
   else await writeRegistry(ctx.cwd, left);
   return { stopped, stale };
 }
@@ -109,7 +105,7 @@ export async function stopDetached(
 async function waitForReady(log: string, count: number, exitCode: () => number | null): Promise<Started[]> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   for (;;) {
-    const text = await readFile(log, "utf8").catch(() => "");
+    const text = await backgroundLog(log);
     const ready = text
       .split("\n")
       .filter((line) => line.startsWith("{"))
@@ -140,21 +136,6 @@ async function waitForReady(log: string, count: number, exitCode: () => number |
       );
     }
     await new Promise((done) => setTimeout(done, 50));
-  }
-}
-
-async function waitForExit(pid: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (isAlive(pid) && Date.now() < deadline) await new Promise((done) => setTimeout(done, 50));
-  if (isAlive(pid)) process.kill(pid, "SIGKILL");
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 

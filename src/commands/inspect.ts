@@ -1,8 +1,8 @@
-import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { DEFAULT_CAPTURE_FILE } from "../adapters/capture.js";
 import { isFolderSync } from "../adapters/files.js";
 import { StateFile } from "../adapters/state.js";
+import { pathExists } from "../adapters/user-files.js";
 import { checkKey, TEST_KEYS_FILE } from "../check/keys.js";
 import { resolveSecrets, type SecretFlags } from "../config/secrets.js";
 import type { Context } from "../context.js";
@@ -24,7 +24,7 @@ export async function inspectCommand(
 ): Promise<number> {
   const source = file ?? DEFAULT_CAPTURE_FILE;
   const path = resolve(ctx.cwd, source);
-  if (!existsSync(path))
+  if (!pathExists(path))
     throw usageError(
       `${source} does not exist`,
       file === undefined ? "capture deliveries with whtool listen first, or name a capture file" : undefined,
@@ -87,7 +87,7 @@ export function signingMaterial(ctx: Context, flags: SecretFlags): SigningMateri
       return resolveSecrets(provider, flags, ctx.env, saved)[0];
     },
     async testKey(alg) {
-      if (!existsSync(join(ctx.cwd, TEST_KEYS_FILE))) return undefined;
+      if (!pathExists(join(ctx.cwd, TEST_KEYS_FILE))) return undefined;
       return checkKey(ctx.cwd, alg).catch(() => undefined);
     },
   };

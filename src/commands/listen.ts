@@ -1,9 +1,9 @@
-import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { CaptureWriter } from "../adapters/capture.js";
 import { claimCapture } from "../adapters/capture-owner.js";
 import { readCaptureFileStream } from "../adapters/capture-reader.js";
 import { isFolderSync } from "../adapters/files.js";
+import { pathExists } from "../adapters/user-files.js";
 import { apiContext } from "../api/context.js";
 import { apiFailure } from "../api/errors.js";
 import type { ProviderApi, RegisterOutcome } from "../api/types.js";
@@ -99,7 +99,7 @@ async function listenWith(
         `--capture ${flags.capture} is a folder; whtool appends deliveries to a file`,
         `name a file, e.g. --capture ${join(flags.capture, "captures.jsonl")}`,
       );
-    if (existsSync(path)) await primeDedupe(path, dedupe, say);
+    if (pathExists(path)) await primeDedupe(path, dedupe, say);
     capture = await CaptureWriter.open(path);
     owner = await claimCapture(path);
     if (owner.other !== null)

@@ -1,7 +1,7 @@
-import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { DEFAULT_CAPTURE_FILE } from "../adapters/capture.js";
 import { followLines, untilAborted } from "../adapters/capture-follow.js";
+import { fileSize } from "../adapters/user-files.js";
 import type { Context } from "../context.js";
 import { type CaptureRecord, parseCaptureLine, toDelivery } from "../core/capture-format.js";
 import type { DeliveryEvent } from "../core/events.js";
@@ -59,7 +59,7 @@ export async function tailCommand(file: string | undefined, flags: TailFlags, ct
         },
         onError: (error) => warn(`cannot read ${source}: ${error.message}`),
       },
-      { from: (await stat(path)).size, keepAlive: true },
+      { from: await fileSize(path), keepAlive: true },
     );
     await untilAborted(ctx.signal);
     await follower.close();

@@ -1,6 +1,6 @@
-import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { readAll } from "../adapters/stdin.js";
+import { readUserFile } from "../adapters/user-files.js";
 import { doctorSetups } from "../config/credential-candidates.js";
 import { type KeyFlags, verifyOptionsFor } from "../config/verify-options.js";
 import type { Context } from "../context.js";
@@ -235,7 +235,7 @@ async function handGiven(flags: VerifyFlags, ctx: Context): Promise<Item> {
   const path = flags.body ?? "-";
   let body: Buffer;
   try {
-    body = path === "-" ? await readAll(ctx.stdin) : await readFile(resolve(ctx.cwd, path));
+    body = path === "-" ? await readAll(ctx.stdin) : await readUserFile(resolve(ctx.cwd, path));
   } catch (error) {
     throw usageError(`--body ${path}: ${(error as Error).message}`);
   }

@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { readUserTextSync } from "../adapters/user-files.js";
 import type { ProviderId } from "../core/provider-id.js";
 import { usageError } from "../errors.js";
 import { PROVIDERS } from "../providers/index.js";
@@ -49,7 +49,7 @@ export function secretFromEnv(name: string, env: Readonly<Record<string, string 
 export function readSecretFile(path: string, cwd: string): string {
   let text: string;
   try {
-    text = readFileSync(resolve(cwd, path), "utf8");
+    text = readUserTextSync(resolve(cwd, path));
   } catch (error) {
     throw usageError(`--secret-file ${path}: ${(error as NodeJS.ErrnoException).code ?? "unreadable"}`);
   }

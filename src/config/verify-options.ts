@@ -1,8 +1,8 @@
-import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { JwksDiskCache, OidcKeyStore, RemoteJwks, StaticKeyStore } from "../adapters/jwks.js";
 import { proxiedFetch } from "../adapters/proxy.js";
 import { savedSecretsSync } from "../adapters/state.js";
+import { readUserTextSync } from "../adapters/user-files.js";
 import type { KeyStore } from "../core/keys.js";
 import type { ProviderId } from "../core/provider-id.js";
 import { configError, usageError } from "../errors.js";
@@ -31,7 +31,7 @@ const JWKS_COOLDOWN_MS = 30_000;
 function staticKeys(path: string, cwd: string): KeyStore {
   let jwks: unknown;
   try {
-    jwks = JSON.parse(readFileSync(resolve(cwd, path), "utf8"));
+    jwks = JSON.parse(readUserTextSync(resolve(cwd, path)));
   } catch (error) {
     throw usageError(
       `--jwks-file ${path}: ${(error as Error).message}`,

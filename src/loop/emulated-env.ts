@@ -1,6 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { makeScratchDir, removeScratchDir } from "../adapters/scratch-dir.js";
 import type { Context } from "../context.js";
 import type { ProviderId } from "../core/provider-id.js";
 import type { RunningEmulator } from "../emulators/types.js";
@@ -23,13 +21,13 @@ export interface Emulated {
  */
 export async function startEmulated(ctx: Context, providers: readonly ProviderId[]): Promise<Emulated> {
   const emulators: RunningEmulator[] = [];
-  const scratch = mkdtempSync(join(tmpdir(), "whtool-emulated-"));
+  const scratch = makeScratchDir("whtool-emulated-");
   try {
     for (const provider of providers)
       emulators.push(await (await PROVIDERS[provider].emulator())({ timeScale: DEMO_TIME_SCALE }));
   } catch (error) {
     await Promise.all(emulators.map((e) => e.close()));
-    rmSync(scratch, { recursive: true, force: true });
+    removeScratchDir(scratch);
     throw error;
   }
   const env = Object.assign({ ...ctx.env }, ...emulators.map((e) => e.env));
@@ -38,7 +36,7 @@ export async function startEmulated(ctx: Context, providers: readonly ProviderId
     emulators,
     close: async () => {
       await Promise.all(emulators.map((e) => e.close()));
-      rmSync(scratch, { recursive: true, force: true });
+      removeScratchDir(scratch);
     },
   };
 }

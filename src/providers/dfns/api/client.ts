@@ -5,9 +5,9 @@
 // The SDK sends through cross-fetch (node-fetch), which takes no dispatcher: HTTPS_PROXY is not honoured
 // for Dfns calls (README, Configuration).
 import { createPrivateKey } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { DfnsApiClient } from "@dfns/sdk";
+import { readUserText } from "../../../adapters/user-files.js";
 import { requireEnv } from "../../../api/errors.js";
 import type { ApiContext } from "../../../api/types.js";
 import { configError } from "../../../errors.js";
@@ -107,7 +107,7 @@ export async function loadPrivateKey(value: string, cwd: string): Promise<string
   } else {
     const path = resolve(cwd, text);
     try {
-      pem = await readFile(path, "utf8");
+      pem = await readUserText(path);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
       const shown = /\.(pem|key|p8)$/i.test(text) ? path : `a path relative to ${cwd}`;

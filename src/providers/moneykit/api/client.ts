@@ -1,4 +1,4 @@
-import type { Dispatcher } from "undici";
+import type { HttpMethod } from "../../../adapters/http-request.js";
 import { requireEnv } from "../../../api/errors.js";
 import { ApiError, ApiHttp, type ApiResponse, type RequestOptions } from "../../../api/http.js";
 import { TokenCache } from "../../../api/tokens.js";
@@ -110,7 +110,7 @@ export class MoneyKitClient {
   }
 
   /** An authenticated call; an expired token is renewed once (TokenCache.with). */
-  call(method: Dispatcher.HttpMethod, path: string, options: RequestOptions = {}): Promise<ApiResponse> {
+  call(method: HttpMethod, path: string, options: RequestOptions = {}): Promise<ApiResponse> {
     return this.#session.tokens.with((token) =>
       send(this.#session.http, method, path, {
         ...options,
@@ -128,7 +128,7 @@ export class MoneyKitClient {
 /** Every request carries MoneyKit-Version; a 429 becomes a MoneyKitRateLimit with its Retry-After. */
 async function send(
   http: ApiHttp,
-  method: Dispatcher.HttpMethod,
+  method: HttpMethod,
   path: string,
   options: RequestOptions,
 ): Promise<ApiResponse> {
