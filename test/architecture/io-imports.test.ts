@@ -29,10 +29,10 @@ const PURE_NAMES: Readonly<Record<string, readonly string[]>> = { "node:http": [
  * Every I/O import outside adapters/, as "file → module": static and dynamic imports, except
  * type-only ones and imports of only the pure names above.
  */
-function ioImportViolations(root: string): string[] {
+function ioImportViolations(root: string, modules = IO_MODULES, home = "adapters/"): string[] {
   const violations: string[] = [];
   for (const file of readTree(root)) {
-    if (file.path.startsWith("adapters/")) continue;
+    if (file.path.startsWith(home)) continue;
     const visit = (node: ts.Node) => {
       if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
         const module = node.moduleSpecifier.text;
@@ -44,13 +44,13 @@ function ioImportViolations(root: string): string[] {
         const typeOnly = clause?.isTypeOnly === true || (names?.every((e) => e.isTypeOnly) ?? false);
         const pure =
           names?.every((e) => e.isTypeOnly || PURE_NAMES[module]?.includes(e.name.text) === true) ?? false;
-        if (IO_MODULES.has(module) && !typeOnly && !pure) violations.push(`${file.path} → ${module}`);
+        if (modules.has(module) && !typeOnly && !pure) violations.push(`${file.path} → ${module}`);
       } else if (
         ts.isCallExpression(node) &&
         node.expression.kind === ts.SyntaxKind.ImportKeyword &&
         node.arguments[0] &&
         ts.isStringLiteralLike(node.arguments[0]) &&
-        IO_MODULES.has(node.arguments[0].text)
+        modules.has(node.arguments[0].text)
       )
         violations.push(`${file.path} → ${node.arguments[0].text}`);
       ts.forEachChild(node, visit);
@@ -63,6 +63,11 @@ function ioImportViolations(root: string): string[] {
 describe("I/O lives in adapters/ (ARCHITECTURE.md)", () => {
   it("no file outside src/adapters/ imports the file system, the network, processes, undici or ngrok", () => {
     const violations = ioImportViolations(SRC);
+    assert.deepEqual(violations, [], violations.join("\n"));
+  });
+
+  it("only ui/ touches the terminal libraries (chalk, ora)", () => {
+    const violations = ioImportViolations(SRC, new Set(["chalk", "ora"]), "ui/");
     assert.deepEqual(violations, [], violations.join("\n"));
   });
 
