@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
 import { proxiedFetch, proxyDispatcher, proxySettings } from "../../src/adapters/proxy.js";
 import { WhtoolError } from "../../src/errors.js";
 import { HMAC_CAPTURES, HMAC_ENV } from "../helpers/captures.js";
 import { BIN } from "../helpers/cli.js";
 import { serveJson } from "../helpers/http-server.js";
 import { startCountingProxy } from "../helpers/proxy.js";
+import { traced } from "../helpers/trace.js";
 
 describe("proxy settings", () => {
   it("are absent when neither HTTPS_PROXY nor HTTP_PROXY is set (or both are empty)", () => {
@@ -105,17 +105,9 @@ describe("proxy agent", () => {
 
 describe("proxy and lazy loading", () => {
   it("whtool verify with HTTPS_PROXY set but nothing to fetch never loads undici", async () => {
-    const trace = fileURLToPath(new URL("../helpers/import-trace.js", import.meta.url));
-    const stderr = await new Promise<string>((resolve, reject) => {
-      const child = spawn(process.execPath, ["--import", trace, BIN, "verify", HMAC_CAPTURES], {
-        env: { PATH: process.env.PATH ?? "", ...HMAC_ENV, HTTPS_PROXY: "http://127.0.0.1:9" },
-      });
-      let err = "";
-      child.stderr.on("data", (d: Buffer) => (err += d));
-      child.on("error", reject);
-      child.on("close", () => resolve(err));
-    });
-    const loaded = new Set([...stderr.matchAll(/\[import-trace\] (\S+)/g)].map((m) => m[1]));
+    const loaded = (
+      await traced([BIN, "verify", HMAC_CAPTURES], { ...HMAC_ENV, HTTPS_PROXY: "http://127.0.0.1:9" })
+    ).packages;
     assert.ok(loaded.has("commander"), `the trace works: ${[...loaded].join(", ")}`);
     assert.ok(!loaded.has("undici"), "undici was loaded");
   });

@@ -2,14 +2,13 @@
 // Dfns' message, nothing echoed), DFNS_PRIVATE_KEY as a file, an unreachable API, and the SDK loaded
 // only when an API call is made.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
 import { dfnsApi } from "../../src/providers/dfns/api.js";
 import { closedPort } from "../helpers/http-server.js";
+import { traced } from "../helpers/trace.js";
 import { apiContext, control, dfnsEmulator, failure, listedWebhooks, stateOnDisk } from "./dfns-setup.js";
 
 const URL_A = "https://a.example.test/webhooks";
@@ -156,20 +155,9 @@ describe("dfns API unreachable", () => {
 
 describe("dfns SDK loading", () => {
   it("importing the Dfns API client does not load @dfns/sdk; only an API call does", async () => {
-    const trace = fileURLToPath(new URL("../helpers/import-trace.js", import.meta.url));
     const api = new URL("../../src/providers/dfns/api.js", import.meta.url).href;
     const script = `const { dfnsApi } = await import(${JSON.stringify(api)}); process.stdout.write(dfnsApi.defaultTrigger);`;
-    const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, ["--import", trace, "--input-type=module", "-e", script], {
-        env: { PATH: process.env.PATH ?? "" },
-      });
-      let out = "";
-      let err = "";
-      child.stdout.on("data", (d: Buffer) => (out += d));
-      child.stderr.on("data", (d: Buffer) => (err += d));
-      child.on("error", reject);
-      child.on("close", () => resolve({ stdout: out, stderr: err }));
-    });
+    const { stdout, stderr } = await traced(["--input-type=module", "-e", script]);
     assert.equal(stdout, "ping", stderr);
     assert.doesNotMatch(stderr, /\[import-trace\] @dfns\//);
   });

@@ -1,37 +1,18 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
 import { signedDfnsDelivery } from "../../src/providers/dfns/outbound.js";
 import { captureOf, HMAC_CAPTURES, HMAC_ENV, writeCaptures } from "../helpers/captures.js";
 import { BIN } from "../helpers/cli.js";
 import { tempDir } from "../helpers/tmp.js";
+import { traced } from "../helpers/trace.js";
 
-/** Our modules a spawned `whtool ARGS` loads, as paths under src/ (compiled), and the packages it loads. */
-async function modulesLoaded(args: readonly string[]): Promise<Set<string>> {
-  return (await traced(args)).modules;
-}
-
-async function traced(args: readonly string[]): Promise<{ modules: Set<string>; packages: Set<string> }> {
-  const trace = fileURLToPath(new URL("./module-trace.js", import.meta.url));
-  const stderr = await new Promise<string>((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", trace, BIN, ...args], {
-      env: { PATH: process.env.PATH ?? "", ...HMAC_ENV },
-    });
-    let err = "";
-    child.stderr.on("data", (d: Buffer) => (err += d));
-    child.on("error", reject);
-    child.on("close", () => resolve(err));
-  });
-  const all = (tag: string) =>
-    new Set([...stderr.matchAll(new RegExp(`\\[${tag}\\] (\\S+)`, "g"))].map((m) => m[1] ?? ""));
-  return { modules: all("module-trace"), packages: all("package-trace") };
-}
+/** What a spawned `whtool ARGS` loads, with the fixture secrets set. */
+const whtool = (args: readonly string[]) => traced([BIN, ...args], HMAC_ENV);
 
 // The registry rows hold the cheap parts directly and loaders for the heavy ones.
 describe("the registry keeps its heavy parts lazy", () => {
   it("whtool verify loads the verifiers its deliveries need but no API client, emulator, sample or forgery", async () => {
-    const loaded = await modulesLoaded(["verify", HMAC_CAPTURES]);
+    const loaded = (await whtool(["verify", HMAC_CAPTURES])).modules;
     assert.ok(loaded.has("providers/dfns/verify.js"), `the trace works: ${[...loaded].join(", ")}`);
     const heavy = [...loaded].filter(
       (path) =>
@@ -57,7 +38,7 @@ describe("the registry keeps its heavy parts lazy", () => {
     const capture = writeCaptures(tempDir(), "one.jsonl", [
       captureOf("d_lazy", d.headers as [string, string][], d.body, at, "dfns"),
     ]);
-    const { modules, packages } = await traced(["verify", capture]);
+    const { modules, packages } = await whtool(["verify", capture]);
     assert.ok(modules.has("commands/verify.js"), "the command ran");
     assert.ok(packages.has("commander"), `the package trace works: ${[...packages].join(", ")}`);
     assert.ok(!packages.has("jose"), "jose is loaded");

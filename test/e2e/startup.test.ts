@@ -1,50 +1,17 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { PassThrough } from "node:stream";
 import { describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
 import { buildProgram, COMMAND_NAMES } from "../../src/cli.js";
-import type { Context } from "../../src/context.js";
-import { BIN } from "../helpers/cli.js";
+import { BIN, quietContext } from "../helpers/cli.js";
+import { traced } from "../helpers/trace.js";
 
-/** The packages a spawned whtool resolves, from the import-trace helper. */
-function packagesLoaded(argv: string[]): Promise<{ stdout: string; loaded: Set<string> }> {
-  const trace = fileURLToPath(new URL("../helpers/import-trace.js", import.meta.url));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", trace, BIN, ...argv], {
-      env: { PATH: process.env.PATH ?? "" },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d));
-    child.stderr.on("data", (d: Buffer) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", () =>
-      resolve({
-        stdout,
-        loaded: new Set([...stderr.matchAll(/\[import-trace\] (\S+)/g)].map((m) => m[1] ?? "")),
-      }),
-    );
-  });
-}
-
-const ctx: Context = {
-  env: {},
-  cwd: process.cwd(),
-  stdout: { write: () => true },
-  stderr: { write: () => true },
-  stdin: new PassThrough(),
-  now: () => new Date(),
-  fetch: globalThis.fetch,
-  signal: new AbortController().signal,
-};
+const ctx = quietContext();
 const declared = (only?: string) =>
   buildProgram(ctx, "0.0.0", () => undefined, only).commands.map((command) => command.name());
 
 describe("start-up loads only what the command uses", () => {
   it("--version and -V answer without loading commander or any other package", async () => {
     for (const flag of ["--version", "-V"]) {
-      const { stdout, loaded } = await packagesLoaded([flag]);
+      const { stdout, packages: loaded } = await traced([BIN, flag]);
       assert.match(stdout.trim(), /^\d+\.\d+\.\d+$/);
       assert.deepEqual([...loaded], [], `${flag} loaded ${[...loaded].join(", ")}`);
     }

@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
 import { HMAC_CAPTURES, HMAC_ENV } from "../helpers/captures.js";
 import { BIN, spawnCli } from "../helpers/cli.js";
 import { tempDir } from "../helpers/tmp.js";
+import { traced } from "../helpers/trace.js";
 
 describe("bin/whtool.js verify (spawned)", () => {
   it("exits 1 with one JSON verdict per capture line when one fails", async () => {
@@ -47,17 +46,7 @@ describe("bin/whtool.js verify (spawned)", () => {
   });
 
   it("never loads ngrok, ora or undici", async () => {
-    const trace = fileURLToPath(new URL("../helpers/import-trace.js", import.meta.url));
-    const stderr = await new Promise<string>((resolve, reject) => {
-      const child = spawn(process.execPath, ["--import", trace, BIN, "verify", HMAC_CAPTURES], {
-        env: { PATH: process.env.PATH ?? "", ...HMAC_ENV },
-      });
-      let err = "";
-      child.stderr.on("data", (d: Buffer) => (err += d));
-      child.on("error", reject);
-      child.on("close", () => resolve(err));
-    });
-    const loaded = new Set([...stderr.matchAll(/\[import-trace\] (\S+)/g)].map((m) => m[1]));
+    const loaded = (await traced([BIN, "verify", HMAC_CAPTURES], HMAC_ENV)).packages;
     assert.ok(loaded.has("commander"), `the trace works: ${[...loaded].join(", ")}`);
     for (const heavy of ["@ngrok/ngrok", "ora", "undici"])
       assert.ok(!loaded.has(heavy), `${heavy} was loaded`);
