@@ -79,14 +79,6 @@ export function followLines(
   };
 }
 
-/** Resolves once `signal` aborts: how a command that follows until Ctrl-C waits. */
-export function untilAborted(signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) resolve();
-    else signal.addEventListener("abort", () => resolve(), { once: true });
-  });
-}
-
 /**
  * Calls `onLine` for each complete line in [from, to) with its byte offset and length (newline
  * included); returns the offset after the last complete line. Lines over the reader's cap are

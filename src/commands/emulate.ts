@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { writePrivateFileAtomic } from "../adapters/files.js";
 import type { Context } from "../context.js";
 import { PROVIDER_IDS, type ProviderId, toProviderId, unknownProviderHint } from "../core/provider-id.js";
+import { untilAborted } from "../core/time.js";
 import type { AttemptRecord } from "../emulators/delivery-engine.js";
 import type { RunningEmulator } from "../emulators/types.js";
 import { EXIT, usageError } from "../errors.js";
@@ -59,10 +60,7 @@ export async function emulateCommand(flags: EmulateFlags, ctx: Context): Promise
       ctx.stderr.write(`wrote the emulators' environment to ${flags.writeEnv} (mode 0600)\n`);
     }
     if (!flags.json) ctx.stderr.write(c.dim("serving on loopback; Ctrl-C to stop\n"));
-    await new Promise<void>((done) => {
-      if (ctx.signal.aborted) done();
-      else ctx.signal.addEventListener("abort", () => done(), { once: true });
-    });
+    await untilAborted(ctx.signal);
     return EXIT.ok;
   } finally {
     await Promise.all(running.map((emulator) => emulator.close()));

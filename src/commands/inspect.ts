@@ -6,6 +6,7 @@ import { pathExists } from "../adapters/user-files.js";
 import { checkKey, TEST_KEYS_FILE } from "../check/keys.js";
 import { resolveSecrets, type SecretFlags } from "../config/secrets.js";
 import type { Context } from "../context.js";
+import { untilAborted } from "../core/time.js";
 import { EXIT, usageError } from "../errors.js";
 import { DEFAULT_INSPECT_PORT, type Inspector, startInspector } from "../inspector/inspector.js";
 import type { SigningMaterial } from "../inspector/resign.js";
@@ -45,10 +46,7 @@ export async function inspectCommand(
   });
   try {
     announce(inspector, source, flags, ctx);
-    await new Promise<void>((done) => {
-      if (ctx.signal.aborted) done();
-      else ctx.signal.addEventListener("abort", () => done(), { once: true });
-    });
+    await untilAborted(ctx.signal);
     return EXIT.ok;
   } finally {
     await inspector.close();

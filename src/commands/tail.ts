@@ -1,12 +1,13 @@
 import { resolve } from "node:path";
 import { DEFAULT_CAPTURE_FILE } from "../adapters/capture.js";
-import { followLines, untilAborted } from "../adapters/capture-follow.js";
+import { followLines } from "../adapters/capture-follow.js";
 import { fileSize } from "../adapters/user-files.js";
 import type { Context } from "../context.js";
 import { type CaptureRecord, parseCaptureLine, toDelivery } from "../core/capture-format.js";
 import type { DeliveryEvent } from "../core/events.js";
 import { printable } from "../core/printable.js";
 import type { ProviderId } from "../core/provider-id.js";
+import { untilAborted } from "../core/time.js";
 import type { Verdict } from "../core/verdict.js";
 import { EXIT } from "../errors.js";
 import { emit } from "../ui/json-lines.js";

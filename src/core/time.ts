@@ -14,3 +14,11 @@ export function parseDuration(text: string): number | undefined {
   if (!match) return undefined;
   return Number(match[1]) * (UNITS[match[2] ?? "s"] ?? 1000);
 }
+
+/** Resolves once `signal` aborts (at once if it has): how a command that runs until Ctrl-C waits. */
+export function untilAborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener("abort", () => resolve(), { once: true });
+  });
+}
