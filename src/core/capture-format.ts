@@ -64,13 +64,26 @@ export function followUpRecord(
   };
 }
 
-/** A parsed capture line that is a follow-up record, or undefined. */
+/**
+ * A parsed capture line that is a well-formed follow-up record, or undefined. The file may hold
+ * anything: a line with the wrong shape is no follow-up (readers then warn about it, as about any
+ * line that is not a record), so what reaches a page or a terminal has the types it claims.
+ */
 export function followUpOf(value: unknown): FollowUpRecord | undefined {
   if (typeof value !== "object" || value === null) return undefined;
   const r = value as Record<string, unknown>;
-  return r.v === 1 && typeof r.followUp === "string" && typeof r.forward === "object" && r.forward !== null
-    ? (value as FollowUpRecord)
-    : undefined;
+  if (r.v !== 1 || typeof r.followUp !== "string" || typeof r.forward !== "object" || r.forward === null)
+    return undefined;
+  const f = r.forward as Record<string, unknown>;
+  const wellFormed =
+    typeof f.url === "string" &&
+    (f.status === null || Number.isInteger(f.status)) &&
+    (f.error === null || typeof f.error === "string") &&
+    typeof f.durationMs === "number" &&
+    Array.isArray(f.headers) &&
+    f.headers.every((h) => Array.isArray(h) && h.length === 2 && h.every((x) => typeof x === "string")) &&
+    typeof f.bodyBase64 === "string";
+  return wellFormed ? (value as FollowUpRecord) : undefined;
 }
 
 /**

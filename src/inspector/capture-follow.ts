@@ -18,37 +18,22 @@ const FOLLOW_UP_PREFIX = '{"v":1,"followUp":';
 
 /**
  * A forward's follow-up line: what the app answered, for a delivery read from the file (`inspect`,
- * or listen restarted). A live delivery has it already from listen's forward event.
+ * or listen restarted). A live delivery has it already from listen's forward event. False when the
+ * line is no well-formed follow-up.
  */
-function attachFollowUp(store: DeliveryStore, line: string): void {
+function attachedFollowUp(store: DeliveryStore, line: string): boolean {
   let value: unknown;
   try {
     value = JSON.parse(line);
   } catch {
-    return;
+    return false;
   }
   const followUp = followUpOf(value);
-  if (!followUp || store.summary(followUp.followUp)?.forward) return;
-  // The file may hold anything: only a well-formed answer reaches the page.
-  const { url, status, error, durationMs, headers, bodyBase64 } = followUp.forward as Record<string, unknown>;
-  if (
-    typeof url !== "string" ||
-    !(status === null || Number.isInteger(status)) ||
-    !(error === null || typeof error === "string") ||
-    typeof durationMs !== "number" ||
-    !Array.isArray(headers) ||
-    !headers.every((h) => Array.isArray(h) && h.length === 2 && h.every((x) => typeof x === "string")) ||
-    typeof bodyBase64 !== "string"
-  )
-    return;
-  store.attachForward(followUp.followUp, {
-    url,
-    status: status as number | null,
-    error,
-    durationMs,
-    headers: headers as [string, string][],
-    bodyBase64,
-  });
+  if (!followUp) return false;
+  if (store.summary(followUp.followUp)?.forward) return true;
+  const { url, status, error, durationMs, headers, bodyBase64 } = followUp.forward;
+  store.attachForward(followUp.followUp, { url, status, error, durationMs, headers, bodyBase64 });
+  return true;
 }
 
 /**
@@ -71,7 +56,8 @@ export function followCapture(
         // Listen's own deliveries are held already (live): they need only their place in the file.
         const id = leadingRecordId(line);
         if (id !== undefined && store.locate(id, { offset, length })) return;
-        if (line.startsWith(FOLLOW_UP_PREFIX)) return attachFollowUp(store, line);
+        // A malformed one goes on to the parser, which warns about it as about any bad line.
+        if (line.startsWith(FOLLOW_UP_PREFIX) && attachedFollowUp(store, line)) return;
         const parsed = parseCaptureLine(line, lineNumber, false, path);
         if (parsed === null) return;
         if ("record" in parsed) store.add(parsed.record, { offset, length });

@@ -64,6 +64,30 @@ describe("capture format", () => {
     assert.equal(leadingRecordId('{"v":1,"id":"a"}'), undefined);
   });
 
+  it("a well-formed follow-up line is skipped silently; one with the wrong shape is warned about", () => {
+    const followUp = followUpRecord(
+      "d_x",
+      new Date(),
+      {
+        url: "http://127.0.0.1:1/",
+        status: 502,
+        error: null,
+        durationMs: 1,
+        headers: [],
+        body: new Uint8Array(),
+      },
+      502,
+    );
+    const bad = { ...followUp, forward: { ...followUp.forward, headers: "x-injected" } };
+    const { records, warnings } = parseCaptureText(
+      `${serialiseRecord(followUp)}${JSON.stringify(bad)}\n`,
+      "t",
+    );
+    assert.deepEqual(records, []);
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0] ?? "", /t:2: not a capture record/);
+  });
+
   it("writes the SPEC's field names", () => {
     const record = JSON.parse(line) as Record<string, unknown>;
     for (const key of [
